@@ -1,0 +1,20 @@
+// Command templive-demo serves every templive example on one port.
+//
+//	go run ./cmd/templive-demo [-addr 127.0.0.1:8080] [-dev auto|true|false]
+//
+// It is the same server as `templive demo`.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/templive/templive/internal/demo"
+)
+
+func main() {
+	if err := demo.Main("templive-demo", os.Args[1:], os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "templive-demo:", err)
+		os.Exit(1)
+	}
+}

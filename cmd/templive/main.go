@@ -1,0 +1,43 @@
+// Command templive is templive's tool:
+//
+//	templive demo  [-addr 127.0.0.1:8080] [-dev]   serve every example on one port
+//	templive diff  OLD.html NEW.html              print the patch ops between two renders and their size
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/templive/templive/internal/demo"
+)
+
+const usage = `usage:
+  templive demo [-addr 127.0.0.1:8080] [-dev]   serve every example on one port
+  templive diff OLD.html NEW.html              print the patch ops between two renders and their size
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "templive:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command")
+	}
+	switch args[0] {
+	case "demo":
+		return demo.Main("templive demo", args[1:], stderr)
+	case "diff":
+		return diffCmd(args[1:], stdout)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

@@ -1,0 +1,166 @@
+// Package demo serves every example on one port: the server behind
+// `templive demo` and `templive-demo`.
+package demo
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/templive/templive/examples/counter"
+	"github.com/templive/templive/examples/layout"
+	"github.com/templive/templive/live"
+)
+
+// Config configures the demo server.
+type Config struct {
+	Dev    bool   // development mode: the server's logs reach the browser console
+	Secret string // signs page tokens; the same secret across restarts lets pages recover
+	Logger *slog.Logger
+}
+
+// demoSecret is the demo's default token secret, so a restarted demo
+// recovers its pages. A real app loads its secret from a secret store.
+const demoSecret = "templive-demo-secret: public, for the demo only"
+
+// CSP is the Content-Security-Policy every demo page is served with: no
+// inline script, no eval. templive needs nothing more.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// Site is the demo site: the index at / and one route per demo.
+type Site struct {
+	http.Handler
+	views []*live.Handler
+}
+
+// Close ends every live view of the site (see live.Handler.Close).
+func (s *Site) Close() error {
+	for _, h := range s.views {
+		h.Close()
+	}
+	return nil
+}
+
+// New returns the demo site.
+func New(cfg Config) *Site {
+	if cfg.Secret == "" {
+		cfg.Secret = demoSecret
+	}
+	opts := func(title string) *live.Options {
+		return &live.Options{
+			Layout:  layout.For(title),
+			Secrets: [][]byte{[]byte(cfg.Secret)},
+			Logger:  cfg.Logger,
+		}
+	}
+	demos := []struct {
+		layout.Demo
+		h *live.Handler
+	}{
+		{layout.Demo{Path: "/counter", Title: "Counter", About: "a number and two buttons"}, live.NewHandler(counter.New, opts("Counter"))},
+	}
+	mux := http.NewServeMux()
+	site := &Site{}
+	var index []layout.Demo
+	for _, d := range demos {
+		mux.Handle(d.Path, d.h)
+		index = append(index, d.Demo)
+		site.views = append(site.views, d.h)
+	}
+	mux.Handle("/_templive/", live.Assets())
+	mux.HandleFunc("/static/demo.css", layout.Stylesheet)
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		layout.Index(index).Render(r.Context(), w)
+	})
+	site.Handler = securityHeaders(mux)
+	return site
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", CSP)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Main runs the demo server with command-line flags until it is
+// interrupted.
+func Main(name string, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	var dev devFlag
+	fs.Var(&dev, "dev", "development mode; default: on when listening on loopback")
+	secret := fs.String("secret", os.Getenv("TEMPLIVE_SECRET"), "token secret (default: $TEMPLIVE_SECRET, else a fixed demo secret)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	devMode := dev.value(ln.Addr())
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	site := New(Config{Dev: devMode, Secret: *secret, Logger: logger})
+	defer site.Close()
+	srv := &http.Server{
+		Handler:           site,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		site.Close() // live connections first: Shutdown waits for none of them
+		srv.Shutdown(sctx)
+	}()
+	logger.Info("templive demo listening", "url", "http://"+ln.Addr().String()+"/", "dev", devMode)
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// devFlag is a boolean flag whose default depends on the listening address.
+type devFlag struct{ set, on bool }
+
+func (f *devFlag) IsBoolFlag() bool { return true }
+func (f *devFlag) String() string {
+	if !f.set {
+		return "auto"
+	}
+	return strconv.FormatBool(f.on)
+}
+func (f *devFlag) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return err
+	}
+	f.set, f.on = true, on
+	return nil
+}
+
+func (f *devFlag) value(addr net.Addr) bool {
+	if f.set {
+		return f.on
+	}
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}

@@ -1,0 +1,134 @@
+package protocol
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want Message
+	}{
+		{"click", `[1,3,"inc"]`, Message{Kind: KindEvent, Event: &Event{Ref: 3, Name: "inc"}}},
+		{"values", `[1,4,"set",{"n":"3","tags":["a","b"],"on":true,"x":1.5,"z":null}]`,
+			Message{Kind: KindEvent, Event: &Event{Ref: 4, Name: "set", Values: Values{
+				"n": {"3"}, "tags": {"a", "b"}, "on": {"true"}, "x": {"1.5"}, "z": {""},
+			}}}},
+		{"heartbeat", `[2]`, Message{Kind: KindHeartbeat}},
+		{"resync", ` [ 3 ] `, Message{Kind: KindResync}},
+		{"join", `[0,{"v":1,"t":"tok","u":"http://x/counter","n":7,"f":[["form","validate",{"query":"hi"}]]}]`,
+			Message{Kind: KindJoin, Join: &Join{Version: 1, Token: "tok", URL: "http://x/counter", Applied: 7,
+				Forms: []FormState{{ID: "form", Event: "validate", Values: Values{"query": {"hi"}}}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Decode([]byte(tt.in))
+			if err != nil {
+				t.Fatalf("Decode(%s): %v", tt.in, err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("Decode(%s)\n got %+v %+v %+v\nwant %+v %+v %+v", tt.in, got, got.Join, got.Event, tt.want, tt.want.Join, tt.want.Event)
+			}
+		})
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	tests := []struct{ in, wantErr string }{
+		{``, "not a JSON array"},
+		{`{}`, "not a JSON array"},
+		{`[]`, "empty array"},
+		{"[1,1,\"\xff\"]", "not UTF-8"},
+		{`[9]`, "unknown kind 9"},
+		{`[-1]`, "kind"},
+		{`["1"]`, "kind"},
+		{`[1.5]`, "kind"},
+		{`[1e400]`, "kind"},
+		{`[99999999999999999999999]`, "kind"},
+		{`[1,0,"x"]`, "ref must be positive"},
+		{`[1,9007199254740993,"x"]`, "event ref"},
+		{`[1,1,5]`, "event name"},
+		{`[1,1,""]`, "event name"},
+		{`[1,1,"` + strings.Repeat("a", 300) + `"]`, "event name"},
+		{`[1,1,"x",[1]]`, "values: want an object"},
+		{`[1,1,"x",{"a":{"b":1}}]`, "values[\"a\"]"},
+		{`[1,1,"x",{"a":[[1]]}]`, "values[\"a\"]"},
+		{`[1,1,"x",{},5]`, "want 3 or 4"},
+		{`[2,1]`, "want 1 element"},
+		{`[0]`, "join: want 2"},
+		{`[0,{"t":"x","u":"y"}]`, "no protocol version"},
+		{`[0,{"v":1,"u":"y"}]`, `missing "t"`},
+		{`[0,{"v":1,"t":5,"u":"y"}]`, `"t" must be a string`},
+		{`[0,{"v":1,"t":"x","u":"y","f":[["a"]]}]`, "join form"},
+		{`[0,null]`, "join: want an object"},
+		{strings.Repeat("[", 20000) + strings.Repeat("]", 20000), "not a JSON array"},
+	}
+	for _, tt := range tests {
+		name := tt.in
+		if len(name) > 40 {
+			name = name[:40]
+		}
+		t.Run(name, func(t *testing.T) {
+			_, err := Decode([]byte(tt.in))
+			if err == nil {
+				t.Fatalf("Decode(%.60s) = nil error, want %q", tt.in, tt.wantErr)
+			}
+			if !errors.Is(err, ErrMalformed) {
+				t.Errorf("error %v does not wrap ErrMalformed", err)
+			}
+			if !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error %q does not mention %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestEncode(t *testing.T) {
+	tests := []struct {
+		got  []byte
+		want string
+	}{
+		{AppendReply(nil, 3, nil), `[0,3]`},
+		{AppendReply(nil, 3, []byte(`[[0,"count",[0],"3"]]`)), `[0,3,[[0,"count",[0],"3"]]]`},
+		{AppendPatch(nil, []byte(`[[7,"",[1]]]`)), `[1,[[7,"",[1]]]]`},
+		{AppendError(nil, 5, `unknown event "x"`), `[3,5,"unknown event \"x\""]`},
+		{AppendReload(nil, "token expired"), `[4,"token expired"]`},
+		{AppendPush(nil, "sound", []byte(`{"name":"click"}`)), `[5,"sound",{"name":"click"}]`},
+		{AppendString(nil, "a\u2028<b>\xff"), `"a\u2028\u003cb\u003e\ufffd"`},
+	}
+	for _, tt := range tests {
+		if string(tt.got) != tt.want {
+			t.Errorf("got %s, want %s", tt.got, tt.want)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{`[1,3,"inc"]`, `[1,4,"set",{"n":"3","t":["a"]}]`, `[2]`, `[3]`,
+		`[0,{"v":1,"t":"tok","u":"/x","n":1,"f":[["f","v",{"q":"x"}]]}]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Decode(data)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error %v does not wrap ErrMalformed", err)
+			}
+			return
+		}
+		switch m.Kind {
+		case KindEvent:
+			if m.Event == nil || m.Event.Ref == 0 || m.Event.Name == "" {
+				t.Fatalf("accepted a bad event: %+v", m.Event)
+			}
+		case KindJoin:
+			if m.Join == nil {
+				t.Fatal("join without body")
+			}
+		}
+	})
+}

@@ -1,0 +1,33 @@
+package live
+
+// A Conn is a view's handle on its live page. The framework passes it to
+// every callback; a view may keep it to reach its page later.
+//
+// Send may be called from any goroutine. Every other method must be called
+// from the view's own callbacks.
+type Conn struct {
+	s *session
+}
+
+// Connected reports whether the view runs live. It is false while the view
+// is mounted for the page's plain HTTP GET and true once the page's live
+// connection has joined: start timers and subscriptions only then.
+func (c *Conn) Connected() bool { return c.s.connected }
+
+// Send delivers msg to the view's HandleInfo on the view's goroutine,
+// without blocking. It returns ErrNotConnected once the view has ended and
+// ErrMailboxFull when the view is too far behind; the message is then
+// dropped.
+func (c *Conn) Send(msg any) error {
+	select {
+	case <-c.s.done:
+		return ErrNotConnected
+	default:
+	}
+	select {
+	case c.s.mailbox <- infoMsg{msg}:
+		return nil
+	default:
+		return ErrMailboxFull
+	}
+}

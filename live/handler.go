@@ -1,0 +1,308 @@
+package live
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/htmldiff"
+	"github.com/templive/templive/internal/protocol"
+)
+
+// A Handler serves one live view: a GET renders the page, the same URL
+// upgraded to a WebSocket runs it live. It is an http.Handler, so it mounts
+// on http.ServeMux or any router, behind the app's own middleware, which
+// runs for both requests.
+//
+// A Handler is safe for concurrent use. Create one per route.
+type Handler struct {
+	newView func() View
+	opts    Options
+	log     *slog.Logger
+	pending pendingViews
+	views   liveViews
+	closed  atomic.Bool
+}
+
+// NewHandler returns a Handler that serves the views newView creates, one
+// per page load. opts may be nil.
+func NewHandler(newView func() View, opts *Options) *Handler {
+	if newView == nil {
+		panic("live: NewHandler: newView is nil")
+	}
+	o := opts.withDefaults()
+	if o.Layout == nil {
+		o.Layout = defaultLayout
+	}
+	return &Handler{newView: newView, opts: o, log: o.Logger}
+}
+
+// ServeHTTP renders the page for a GET or HEAD, runs the live view for a
+// WebSocket upgrade, and serves the client script under AssetPrefix.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case strings.HasPrefix(r.URL.Path, h.opts.AssetPrefix):
+		serveAsset(w, r)
+	case isUpgrade(r):
+		h.serveLive(w, r)
+	case r.Method == http.MethodGet || r.Method == http.MethodHead:
+		h.servePage(w, r)
+	default:
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+// Close ends every view the handler runs or keeps and closes their
+// connections with status 1012 (service restart), so their pages reconnect,
+// to another instance or to this one once it is back. Live connections
+// that arrive afterwards are refused the same way. Call it when the server
+// shuts down: http.Server.Shutdown does not know about WebSockets.
+func (h *Handler) Close() error {
+	h.closed.Store(true)
+	h.pending.clear()
+	for _, s := range h.views.all() {
+		s.end()
+	}
+	return nil
+}
+
+func isUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+func (h *Handler) scriptURL() string {
+	return h.opts.AssetPrefix + loadClient().name
+}
+
+// servePage mounts a fresh view, renders the full page, and keeps the view
+// for the page's live connection to adopt, so Mount runs once per page.
+func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
+	s := h.newSession()
+	if err := s.mount(r); err != nil {
+		h.log.ErrorContext(r.Context(), "live: mount failed", "path", r.URL.Path, "err", err)
+		http.Error(w, "internal server error", http.StatusInternalServerError)
+		return
+	}
+	body, err := s.renderTree(r.Context())
+	if err != nil {
+		h.log.ErrorContext(r.Context(), "live: render failed", "path", r.URL.Path, "err", err)
+		http.Error(w, "internal server error", http.StatusInternalServerError)
+		return
+	}
+	tok := token{id: s.id, issued: time.Now(), path: r.URL.Path}.sign(h.opts.Secrets[0])
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	if err := h.opts.Layout(livePage(tok, body, h.scriptURL())).Render(r.Context(), buf); err != nil {
+		h.log.ErrorContext(r.Context(), "live: layout render failed", "path", r.URL.Path, "err", err)
+		http.Error(w, "internal server error", http.StatusInternalServerError)
+		return
+	}
+	h.pending.put(s, h.opts.MaxPending, h.opts.AdoptTimeout)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store") // the token is per page load
+	w.Write(buf.Bytes())
+}
+
+// serveLive accepts the WebSocket, reads the join, adopts or mounts the
+// view, and serves the connection until it ends.
+func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.opts.OriginPatterns})
+	if err != nil {
+		h.log.WarnContext(r.Context(), "live: websocket upgrade refused", "path", r.URL.Path, "err", err)
+		return // Accept has written the HTTP error
+	}
+	ws.SetReadLimit(h.opts.ReadLimit)
+	c := newWSConn(h, ws)
+	defer c.wait()
+	if h.closed.Load() {
+		c.fail(websocket.StatusServiceRestart, "server shutting down")
+		return
+	}
+
+	join, err := c.readJoin(r.Context())
+	if err != nil {
+		return // readJoin closed the connection with a reason
+	}
+	s, err := h.attachSession(r, join)
+	if err != nil {
+		var reload reloadError
+		if errors.As(err, &reload) {
+			h.log.InfoContext(r.Context(), "live: join refused, page will reload", "path", r.URL.Path, "reason", reload.reason)
+			c.sendNow(protocol.AppendReload(nil, reload.reason))
+			c.fail(websocket.StatusPolicyViolation, reload.reason)
+			return
+		}
+		h.log.ErrorContext(r.Context(), "live: mount on join failed", "path", r.URL.Path, "err", err)
+		c.fail(websocket.StatusInternalError, "mount failed")
+		return
+	}
+	c.serve(r.Context(), s, join)
+}
+
+// reloadError is a join the client cannot recover from but by reloading.
+type reloadError struct{ reason string }
+
+func (e reloadError) Error() string { return e.reason }
+
+// attachSession finds the view a join belongs to: the one its GET mounted,
+// or a fresh one mounted from the upgrade request (restart, other node,
+// adoption window passed). A bad token mounts nothing.
+func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, error) {
+	if j.Version != protocol.Version {
+		return nil, reloadError{fmt.Sprintf("protocol version %d, server speaks %d", j.Version, protocol.Version)}
+	}
+	tok, err := parseToken(j.Token, h.opts.Secrets, h.opts.TokenMaxAge, time.Now())
+	if err != nil {
+		return nil, reloadError{err.Error()}
+	}
+	if tok.path != r.URL.Path {
+		return nil, reloadError{"token is for another page"}
+	}
+	if s := h.pending.take(tok.id); s != nil {
+		return s, nil
+	}
+	if s := h.views.get(tok.id); s != nil {
+		return s, nil
+	}
+	s := h.newSession()
+	s.id = tok.id
+	if err := s.mount(r); err != nil {
+		return nil, err
+	}
+	s.recovered = true
+	return s, nil
+}
+
+// pendingViews holds views mounted for a GET until their live connection
+// adopts them. Expiry is lazy: entries are appended in time order, so the
+// expired ones are always at the front.
+type pendingViews struct {
+	mu    sync.Mutex
+	byID  map[viewID]*session
+	queue []pendingEntry
+}
+
+type pendingEntry struct {
+	id      viewID
+	expires time.Time
+}
+
+func (p *pendingViews) put(s *session, max int, ttl time.Duration) {
+	now := time.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.byID == nil {
+		p.byID = make(map[viewID]*session)
+	}
+	for len(p.queue) > 0 && (now.After(p.queue[0].expires) || len(p.byID) >= max) {
+		if old := p.byID[p.queue[0].id]; old != nil {
+			delete(p.byID, p.queue[0].id)
+			old.end()
+		}
+		p.queue = p.queue[1:]
+	}
+	p.byID[s.id] = s
+	p.queue = append(p.queue, pendingEntry{s.id, now.Add(ttl)})
+	if len(p.queue) > 2*len(p.byID)+64 { // shed taken entries left in the queue
+		kept := p.queue[:0]
+		for _, e := range p.queue {
+			if p.byID[e.id] != nil {
+				kept = append(kept, e)
+			}
+		}
+		clear(p.queue[len(kept):])
+		p.queue = kept
+	}
+}
+
+func (p *pendingViews) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for id, s := range p.byID {
+		s.end()
+		delete(p.byID, id)
+	}
+	p.queue = nil
+}
+
+func (p *pendingViews) take(id viewID) *session {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.byID[id]
+	delete(p.byID, id)
+	return s
+}
+
+// liveViews holds the running views by id, attached or waiting for their
+// page to rejoin, so that a rejoin finds its view even before the server
+// has noticed that the old connection died.
+type liveViews struct {
+	mu       sync.Mutex
+	byID     map[viewID]*session
+	detached int // views with no connection, bounded by MaxDetached
+}
+
+func (l *liveViews) add(s *session) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byID == nil {
+		l.byID = make(map[viewID]*session)
+	}
+	l.byID[s.id] = s
+}
+
+func (l *liveViews) all() []*session {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]*session, 0, len(l.byID))
+	for _, s := range l.byID {
+		out = append(out, s)
+	}
+	return out
+}
+
+func (l *liveViews) get(id viewID) *session {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.byID[id]
+}
+
+func (l *liveViews) remove(s *session) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byID[s.id] == s {
+		delete(l.byID, s.id)
+	}
+}
+
+// detach counts one more view without a connection, unless max are
+// already waiting.
+func (l *liveViews) detach(max int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.detached >= max {
+		return false
+	}
+	l.detached++
+	return true
+}
+
+func (l *liveViews) reattach() {
+	l.mu.Lock()
+	l.detached--
+	l.mu.Unlock()
+}
+
+// parse is the one place rendered HTML becomes a tree.
+func parse(body []byte) (*html.Node, error) { return htmldiff.Parse(body) }

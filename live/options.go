@@ -1,0 +1,119 @@
+package live
+
+import (
+	"crypto/rand"
+	"log/slog"
+	"time"
+
+	"github.com/a-h/templ"
+)
+
+// Options configure a Handler. A nil *Options uses the defaults; every zero
+// field takes its default.
+type Options struct {
+	// Layout wraps every page: it receives the live page (the view's root
+	// element and the client script tag) and returns the whole document.
+	// Nil renders a minimal HTML5 document.
+	Layout func(page templ.Component) templ.Component
+
+	// Secrets sign the tokens that tie a page to its view. The first signs;
+	// all verify, so a secret can be rotated by putting the new one first
+	// and keeping the old one until the pages it signed have aged out.
+	//
+	// Nil uses a random secret per process: a restart or another node
+	// then cannot verify open pages, which reload instead of recovering
+	// their forms. Set at least 32 random bytes, the same on every
+	// instance, from a secret store, in production.
+	Secrets [][]byte
+
+	// OriginPatterns lists the hosts other than the request's own that may
+	// open live connections (see websocket.AcceptOptions). Cross-origin
+	// upgrades are refused with 403 by default.
+	OriginPatterns []string
+
+	// Logger receives the handler's logs. Nil uses slog.Default().
+	Logger *slog.Logger
+
+	// AssetPrefix is the path under which the client script is served.
+	// Default "/_templive/". The Handler serves it itself when a request
+	// reaches it there; mount Assets under the same prefix to serve it
+	// from one place for every route.
+	AssetPrefix string
+
+	// ReadLimit bounds one client frame, in bytes. Default 64 KiB. A
+	// larger frame closes the connection with status 1009.
+	ReadLimit int64
+
+	// AdoptTimeout is how long a view mounted for a GET waits for its
+	// page's live connection before it is dropped (the connection then
+	// mounts afresh). Default 30 s.
+	AdoptTimeout time.Duration
+
+	// MaxPending bounds the views mounted for a GET and not yet adopted.
+	// The oldest is dropped first. Default 10,000.
+	MaxPending int
+
+	// ResumeTimeout is how long a live view whose connection dropped is
+	// kept for its page to rejoin and resume it with its whole state.
+	// After that the page's rejoin mounts afresh and recovers its forms.
+	// Default 30 s.
+	ResumeTimeout time.Duration
+
+	// MaxDetached bounds the views kept for resumption. When it is
+	// reached, a view whose connection drops ends at once. Default 10,000.
+	MaxDetached int
+
+	// TokenMaxAge is how long a page may wait before its live connection
+	// must reload it. Default 24 h.
+	TokenMaxAge time.Duration
+
+	// MailboxSize bounds the messages waiting for a view. Default 64.
+	MailboxSize int
+
+	// OutboundQueue bounds the frames waiting for a slow client. A client
+	// that falls further behind is disconnected (it resyncs when it
+	// reconnects). Default 64.
+	OutboundQueue int
+
+	// WriteTimeout bounds one frame write. Default 10 s.
+	WriteTimeout time.Duration
+
+	// IdleTimeout closes a connection that sent nothing, heartbeats
+	// included, for this long. Default 90 s (the client beats every 30 s).
+	IdleTimeout time.Duration
+}
+
+func (o *Options) withDefaults() Options {
+	var out Options
+	if o != nil {
+		out = *o
+	}
+	if out.Logger == nil {
+		out.Logger = slog.Default()
+	}
+	if len(out.Secrets) == 0 {
+		secret := make([]byte, 32)
+		rand.Read(secret)
+		out.Secrets = [][]byte{secret}
+	}
+	if out.AssetPrefix == "" {
+		out.AssetPrefix = "/_templive/"
+	}
+	setDefault(&out.ReadLimit, 64<<10)
+	setDefault(&out.AdoptTimeout, 30*time.Second)
+	setDefault(&out.MaxPending, 10_000)
+	setDefault(&out.ResumeTimeout, 30*time.Second)
+	setDefault(&out.MaxDetached, 10_000)
+	setDefault(&out.TokenMaxAge, 24*time.Hour)
+	setDefault(&out.MailboxSize, 64)
+	setDefault(&out.OutboundQueue, 64)
+	setDefault(&out.WriteTimeout, 10*time.Second)
+	setDefault(&out.IdleTimeout, 90*time.Second)
+	return out
+}
+
+func setDefault[T int | int64 | time.Duration](p *T, v T) {
+	if *p <= 0 {
+		*p = v
+	}
+}

@@ -1,0 +1,366 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/htmldiff"
+	"github.com/templive/templive/internal/protocol"
+)
+
+// A session is one live view: the actor that owns it. Exactly one goroutine
+// (loop) runs the view's callbacks, one message at a time; everything else
+// reaches the view through its bounded mailbox. A session outlives the
+// connections that attach to it only as long as the handler allows.
+type session struct {
+	h       *Handler
+	id      viewID
+	view    View
+	conn    *Conn
+	mailbox chan message
+	ctx     context.Context // the view's own: cancelled when the view ends
+	cancel  context.CancelFunc
+	done    chan struct{}
+	endOnce sync.Once
+	start   sync.Once
+
+	// Owned by the loop goroutine once it runs (by the mounting request
+	// before).
+	tree      *html.Node // the last render, as the client has it
+	connected bool
+	recovered bool          // mounted on join: the page's DOM is from another life
+	cur       *wsConn       // the attached connection, or nil
+	sent      uint64        // patch-carrying frames sent since the page loaded
+	lastRef   uint64        // the newest event ref handled
+	expiry    *time.Timer   // ends the view if no connection resumes it
+	ops       []htmldiff.Op // reused by every diff
+}
+
+type message interface{}
+
+type (
+	eventMsg struct {
+		c *wsConn
+		e *protocol.Event
+	}
+	resyncMsg struct{ c *wsConn }
+	infoMsg   struct{ msg any }
+	attachMsg struct {
+		c    *wsConn
+		join *protocol.Join
+	}
+	detachMsg struct{ c *wsConn }
+	expireMsg struct{}
+)
+
+func (h *Handler) newSession() *session {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &session{
+		h:       h,
+		id:      newViewID(),
+		view:    h.newView(),
+		mailbox: make(chan message, h.opts.MailboxSize),
+		ctx:     ctx,
+		cancel:  cancel,
+		done:    make(chan struct{}),
+	}
+	s.conn = &Conn{s: s}
+	return s
+}
+
+// mount runs the view's Mount, if it has one, turning a panic into an
+// error.
+func (s *session) mount(r *http.Request) (err error) {
+	s.connected = isUpgrade(r)
+	m, ok := s.view.(Mounter)
+	if !ok {
+		return nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("live: Mount panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return m.Mount(r.Context(), s.conn, r)
+}
+
+// renderTree renders the view, keeps its tree as what the client will have,
+// and returns the HTML.
+func (s *session) renderTree(ctx context.Context) ([]byte, error) {
+	body, err := renderView(ctx, s.view)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := parse(body)
+	if err != nil {
+		return nil, err
+	}
+	s.tree = tree
+	return body, nil
+}
+
+// renderDiff renders the view and returns the encoded ops that turn the
+// last render into this one, or nil when nothing changed.
+func (s *session) renderDiff() ([]byte, error) {
+	body, err := renderView(s.ctx, s.view)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := parse(body)
+	if err != nil {
+		return nil, err
+	}
+	s.ops = htmldiff.Diff(s.ops[:0], s.tree, tree)
+	s.tree = tree
+	if len(s.ops) == 0 {
+		return nil, nil
+	}
+	return htmldiff.AppendJSON(nil, s.ops), nil
+}
+
+// renderAll renders the view and returns one op that morphs the whole root
+// into it: what a client whose DOM is not the last render needs.
+func (s *session) renderAll() ([]byte, error) {
+	body, err := s.renderTree(s.ctx)
+	if err != nil {
+		return nil, err
+	}
+	return htmldiff.AppendJSON(nil, []htmldiff.Op{{Kind: htmldiff.OpMorph, Path: []int{}, Data: string(body)}}), nil
+}
+
+// post delivers m to the view's mailbox, waiting for room. It reports false
+// if the view ended or ctx was cancelled first.
+func (s *session) post(ctx context.Context, m message) bool {
+	select {
+	case s.mailbox <- m:
+		return true
+	case <-s.done:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *session) end() {
+	s.endOnce.Do(func() {
+		close(s.done)
+		s.cancel()
+	})
+}
+
+func (s *session) run() {
+	s.start.Do(func() {
+		s.h.views.add(s)
+		go s.loop()
+	})
+}
+
+func (s *session) loop() {
+	defer func() {
+		if s.expiry != nil {
+			s.expiry.Stop()
+			s.h.views.reattach() // no longer waiting
+		}
+		s.h.views.remove(s)
+		if s.cur != nil { // the view ended under its page: let it reconnect
+			s.cur.fail(websocket.StatusServiceRestart, "view ended")
+		}
+		s.end()
+	}()
+	for {
+		select {
+		case m := <-s.mailbox:
+			if !s.handle(m) {
+				return
+			}
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}
+
+// handle runs one message. It reports false when the view must end. A
+// panic in any callback ends the view: it is logged with its stack and the
+// client is disconnected, so it rejoins, mounts afresh and recovers its
+// forms. The server and every other view carry on.
+func (s *session) handle(m message) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.h.log.ErrorContext(s.ctx, "live: view panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if s.cur != nil {
+				s.cur.fail(statusViewCrashed, "view crashed")
+			}
+			ok = false
+		}
+	}()
+	switch m := m.(type) {
+	case attachMsg:
+		s.attach(m)
+	case detachMsg:
+		if m.c == s.cur {
+			s.cur = nil
+			// Keep the view so a page whose connection dropped can
+			// resume it, state and all, for a while.
+			if !s.h.views.detach(s.h.opts.MaxDetached) {
+				return false
+			}
+			s.expiry = time.AfterFunc(s.h.opts.ResumeTimeout, func() { s.post(s.ctx, expireMsg{}) })
+		}
+	case expireMsg:
+		if s.cur == nil {
+			return false
+		}
+	case eventMsg:
+		if m.c == s.cur {
+			s.event(m.e)
+		}
+	case resyncMsg:
+		if m.c == s.cur {
+			s.resync(0)
+		}
+	case infoMsg:
+		s.info(m.msg)
+	}
+	return true
+}
+
+func (s *session) attach(m attachMsg) {
+	if s.expiry != nil {
+		s.expiry.Stop()
+		s.expiry = nil
+		s.h.views.reattach()
+	}
+	if s.cur != nil && s.cur != m.c {
+		// The page came back on a new connection before the old one
+		// was seen to die.
+		s.cur.fail(websocket.StatusNormalClosure, "replaced by a new connection")
+	}
+	s.cur = m.c
+	s.connected = true
+	if s.recovered {
+		// The page outlived the server's copy of its view: rebuild the
+		// state from its forms, then send it all.
+		s.recovered = false
+		s.sent = m.join.Applied
+		for _, f := range m.join.Forms {
+			e := Event{Name: f.Event, Values: f.Values}
+			if err := s.callEvent(e); err != nil {
+				s.h.log.WarnContext(s.ctx, "live: form recovery event failed", "form", f.ID, "event", f.Event, "err", err)
+			}
+		}
+		s.resync(0)
+		return
+	}
+	if m.join.Applied != s.sent {
+		s.resync(0)
+		return
+	}
+	ops, err := s.renderDiff() // messages may have changed the view since the GET
+	if err != nil {
+		s.renderFailed(0, err)
+		return
+	}
+	s.reply(0, ops)
+}
+
+func (s *session) resync(ref uint64) {
+	ops, err := s.renderAll()
+	if err != nil {
+		s.renderFailed(ref, err)
+		return
+	}
+	s.reply(ref, ops)
+}
+
+func (s *session) event(pe *protocol.Event) {
+	if pe.Ref <= s.lastRef {
+		s.reply(pe.Ref, nil) // a resent event already handled: ack only
+		return
+	}
+	s.lastRef = pe.Ref
+	err := s.callEvent(Event{Name: pe.Name, Values: pe.Values})
+	ops, rerr := s.renderDiff()
+	if rerr != nil {
+		s.renderFailed(pe.Ref, rerr)
+		return
+	}
+	if err != nil {
+		s.h.log.WarnContext(s.ctx, "live: event failed", "event", pe.Name, "err", err)
+		if ops != nil {
+			s.sendOps(protocol.AppendPatch(nil, ops))
+		}
+		s.send(protocol.AppendError(nil, pe.Ref, eventErrorText(pe.Name, err)))
+		return
+	}
+	s.reply(pe.Ref, ops)
+}
+
+func eventErrorText(name string, err error) string {
+	if errors.Is(err, ErrUnknownEvent) {
+		return fmt.Sprintf("unknown event %q", name)
+	}
+	return err.Error()
+}
+
+func (s *session) callEvent(e Event) error {
+	eh, ok := s.view.(EventHandler)
+	if !ok {
+		return ErrUnknownEvent
+	}
+	return eh.HandleEvent(s.ctx, s.conn, e)
+}
+
+func (s *session) info(msg any) {
+	ih, ok := s.view.(InfoHandler)
+	if !ok {
+		s.h.log.WarnContext(s.ctx, "live: message sent to a view without HandleInfo", "type", fmt.Sprintf("%T", msg))
+		return
+	}
+	if err := ih.HandleInfo(s.ctx, s.conn, msg); err != nil {
+		s.h.log.WarnContext(s.ctx, "live: HandleInfo failed", "type", fmt.Sprintf("%T", msg), "err", err)
+	}
+	if s.cur == nil {
+		return // rendered when a connection attaches
+	}
+	ops, err := s.renderDiff()
+	if err != nil {
+		s.renderFailed(0, err)
+		return
+	}
+	if ops != nil {
+		s.sendOps(protocol.AppendPatch(nil, ops))
+	}
+}
+
+func (s *session) renderFailed(ref uint64, err error) {
+	s.h.log.ErrorContext(s.ctx, "live: render failed", "err", err)
+	s.send(protocol.AppendError(nil, ref, "render failed"))
+}
+
+func (s *session) reply(ref uint64, ops []byte) {
+	frame := protocol.AppendReply(nil, ref, ops)
+	if ops != nil {
+		s.sendOps(frame)
+	} else {
+		s.send(frame)
+	}
+}
+
+func (s *session) sendOps(frame []byte) {
+	s.sent++
+	s.send(frame)
+}
+
+func (s *session) send(frame []byte) {
+	if s.cur != nil {
+		s.cur.send(frame)
+	}
+}

@@ -1,0 +1,79 @@
+// Every attribute name, class name, frame kind, op kind and wire key of the
+// client, in one place. internal/protocol mirrors these under the same names
+// in Go spelling (KIND_JOIN is KindJoin) and a Go test parses this file, so
+// keep its form: one `export const NAME = value;` per line, the value a number
+// or a double-quoted string without escapes; comments on lines of their own.
+
+// VERSION is the protocol version the client sends in its join.
+export const VERSION = 1;
+
+// Kinds of frames sent by the client.
+export const KIND_JOIN = 0;
+export const KIND_EVENT = 1;
+export const KIND_HEARTBEAT = 2;
+export const KIND_RESYNC = 3;
+
+// Kinds of frames sent by the server.
+export const KIND_REPLY = 0;
+export const KIND_PATCH = 1;
+export const KIND_PONG = 2;
+export const KIND_ERROR = 3;
+export const KIND_RELOAD = 4;
+export const KIND_PUSH = 5;
+export const KIND_LOG = 6;
+
+// Keys of the join object.
+export const KEY_VERSION = "v";
+export const KEY_TOKEN = "t";
+export const KEY_URL = "u";
+export const KEY_APPLIED = "n";
+export const KEY_FORMS = "f";
+
+// Keys the client adds to an event's values.
+export const VALUE_TARGET = "_target";
+export const VALUE_KEY = "key";
+
+// Patch op kinds (docs/protocol.md, "Patch ops").
+export const OP_TEXT = 0;
+export const OP_ATTR = 1;
+export const OP_UNATTR = 2;
+export const OP_INSERT = 3;
+export const OP_INSERT_TEXT = 4;
+export const OP_INSERT_COMMENT = 5;
+export const OP_INSERT_ELEMENT = 6;
+export const OP_REMOVE = 7;
+export const OP_MOVE = 8;
+export const OP_MORPH = 9;
+
+// Namespace names of op 6 (insertelement): of the element, and of attributes.
+export const NS_HTML = "";
+export const NS_SVG = "svg";
+export const NS_MATH = "math";
+export const NS_XLINK = "xlink";
+export const NS_XML = "xml";
+export const NS_XMLNS = "xmlns";
+
+// Attributes the server renders and the client reads.
+export const ATTR_ROOT = "live-root";
+export const ATTR_TOKEN = "live-token";
+export const ATTR_IGNORE = "live-ignore";
+export const ATTR_CLICK = "live-click";
+export const ATTR_CHANGE = "live-change";
+export const ATTR_SUBMIT = "live-submit";
+export const ATTR_VALUE_PREFIX = "live-value-";
+export const ATTR_AUTO_RECOVER = "live-auto-recover";
+export const AUTO_RECOVER_IGNORE = "ignore";
+
+// Classes the client puts on the root to show the connection's state.
+export const CLASS_LOADING = "live-loading";
+export const CLASS_CONNECTED = "live-connected";
+export const CLASS_DISCONNECTED = "live-disconnected";
+export const CLASS_ERROR = "live-error";
+
+// Classes the client puts on an element while its event awaits the reply.
+export const CLASS_CLICK_LOADING = "live-click-loading";
+export const CLASS_CHANGE_LOADING = "live-change-loading";
+export const CLASS_SUBMIT_LOADING = "live-submit-loading";
+
+// STORAGE_RELOAD is the sessionStorage key that remembers the last reload.
+export const STORAGE_RELOAD = "templive:reload";

@@ -1,0 +1,320 @@
+import { document } from "../testutil/dom.js";
+import { FakeWebSocket, fakeLocation, fakeStorage } from "../testutil/fakes.js";
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { backoff, connect, reloadAllowed } from "../src/socket.js";
+
+test("backoff: full jitter below min(cap, base * 2^attempt), never negative", () => {
+  for (let n = 0; n < 40; n++) {
+    const bound = Math.min(5000, 200 * 2 ** n);
+    assert.equal(backoff(n, 200, 5000, () => 0), 0);
+    assert.ok(backoff(n, 200, 5000, () => 0.999999) < bound);
+    assert.ok(backoff(n, 200, 5000, () => 0.999999) >= bound - 1);
+    for (let i = 0; i < 50; i++) {
+      const d = backoff(n);
+      assert.ok(d >= 0 && d < bound, `attempt ${n}: ${d}`);
+    }
+  }
+  assert.equal(backoff(1000, 200, 5000, () => 0.5), 2500, "huge attempts stay capped");
+});
+
+test("reloadAllowed: once per URL per 10 s, remembered in storage", () => {
+  const s = fakeStorage();
+  const u = "https://example.test/a";
+  assert.equal(reloadAllowed(s, u, 1000), true);
+  assert.equal(reloadAllowed(s, u, 1000 + 9999), false, "within 10 s: no loop");
+  assert.equal(reloadAllowed(s, "https://example.test/b", 1000 + 5000), true, "another URL may reload");
+  assert.equal(reloadAllowed(s, "https://example.test/b", 1000 + 6000), false);
+  assert.equal(reloadAllowed(s, "https://example.test/b", 1000 + 5000 + 10000), true, "10 s later it may again");
+});
+
+test("reloadAllowed: odd storage", () => {
+  const bad = fakeStorage();
+  bad.setItem("templive:reload", "{not json");
+  assert.equal(reloadAllowed(bad, "u", 1), true, "a malformed entry counts as none");
+  const future = fakeStorage();
+  future.setItem("templive:reload", JSON.stringify({ u: "u", t: 50000 }));
+  assert.equal(reloadAllowed(future, "u", 1000), true, "a clock set back does not block forever");
+  assert.equal(reloadAllowed(future, "u", 2000), false);
+  const throwing = { getItem() { throw new Error("denied"); }, setItem() { throw new Error("denied"); } };
+  assert.equal(reloadAllowed(throwing, "u", 1), false, "no storage: no reload, since it could loop");
+  assert.equal(reloadAllowed(undefined, "u", 1), false);
+});
+
+function setup(options = {}) {
+  FakeWebSocket.all = [];
+  document.body.innerHTML = '<div live-root live-token="tok"><p id="c">0</p><button id="b">b</button></div>';
+  const root = document.body.firstChild;
+  const loc = options.location || fakeLocation();
+  const storage = options.storage || fakeStorage();
+  const page = connect(root, {
+    WebSocket: FakeWebSocket,
+    location: loc,
+    storage,
+    base: 1,
+    cap: 5,
+    downDelay: 30,
+    ...options,
+  });
+  return { root, page, loc, storage };
+}
+
+test("join: the socket goes to the page's own URL and joins with the token", () => {
+  const { page, root } = setup();
+  const ws = FakeWebSocket.last();
+  assert.equal(ws.url, "wss://example.test/app/page?x=1");
+  assert.ok(root.classList.contains("live-loading"));
+  ws.open();
+  assert.deepEqual(ws.sent, [[0, { v: 1, t: "tok", u: "https://example.test/app/page?x=1", n: 0 }]]);
+  ws.receive([0, 0]);
+  assert.ok(root.classList.contains("live-connected"));
+  assert.ok(!root.classList.contains("live-loading"));
+  page.stop();
+
+  setup({ location: fakeLocation("http://localhost:8080/x") }).page.stop();
+  assert.equal(FakeWebSocket.last().url, "ws://localhost:8080/x");
+});
+
+test("events: queued until the join reply, refs increase, values omitted when empty", () => {
+  const { page, root } = setup();
+  const b = root.querySelector("#b");
+  assert.equal(page.push("inc", {}, b, "live-click-loading"), 1);
+  assert.equal(page.push("set", { n: "3" }, b, "live-click-loading"), 2);
+  assert.ok(b.classList.contains("live-click-loading"));
+  const ws = FakeWebSocket.last();
+  ws.open();
+  assert.equal(ws.sent.length, 1, "only the join before its reply");
+  ws.receive([0, 0]);
+  assert.deepEqual(ws.sent.slice(1), [[1, 1, "inc"], [1, 2, "set", { n: "3" }]]);
+  ws.receive([0, 1, [[0, "c", [0], "1"]]]);
+  assert.equal(root.querySelector("#c").textContent, "1");
+  assert.ok(b.classList.contains("live-click-loading"), "ref 2 still waits");
+  ws.receive([0, 2]);
+  assert.ok(!b.classList.contains("live-click-loading"));
+  assert.equal(page.push("again"), 3);
+  assert.deepEqual(ws.sent.at(-1), [1, 3, "again"]);
+  page.stop();
+});
+
+test("events: the loading class survives a patch of the class attribute until the reply", () => {
+  const { page, root } = setup();
+  const ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  const b = root.querySelector("#b");
+  page.push("go", null, b, "live-click-loading");
+  ws.receive([1, [[1, "b", [], "class", "server"]]]);
+  assert.equal(b.className, "server live-click-loading");
+  ws.receive([0, 1]);
+  assert.equal(b.className, "server");
+  page.stop();
+});
+
+test("events: the queue is bounded; the oldest event is dropped", (t) => {
+  const errors = t.mock.method(console, "error", () => {});
+  const { page, root } = setup({ queue: 2 });
+  const b = root.querySelector("#b");
+  page.push("one", null, b, "one-loading");
+  page.push("two");
+  page.push("three");
+  assert.ok(!b.classList.contains("one-loading"));
+  assert.match(errors.mock.calls[0].arguments[0], /"one" dropped/);
+  const ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  assert.deepEqual(ws.sent.slice(1), [[1, 2, "two"], [1, 3, "three"]]);
+  page.stop();
+});
+
+test("error frame: logged with the event's name, loading class cleared", (t) => {
+  const errors = t.mock.method(console, "error", () => {});
+  const { page, root } = setup();
+  const ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  const b = root.querySelector("#b");
+  page.push("save", null, b, "live-click-loading");
+  ws.receive([3, 1, "no handler"]);
+  assert.equal(errors.mock.callCount(), 1);
+  assert.match(errors.mock.calls[0].arguments[0], /"save".*no handler/);
+  assert.ok(!b.classList.contains("live-click-loading"));
+  page.stop();
+});
+
+test("error frame before the join reply: live-error", (t) => {
+  t.mock.method(console, "error", () => {});
+  const { page, root } = setup();
+  const ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([3, 0, "mount failed"]);
+  assert.ok(root.classList.contains("live-error"));
+  page.stop();
+});
+
+test("drift: the client asks for a resync and skips frames until its reply", (t) => {
+  t.mock.method(console, "error", () => {});
+  const warnings = t.mock.method(console, "warn", () => {});
+  const { page, root } = setup();
+  const ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  ws.receive([1, [[0, "c", [0], "1"]]]);
+  ws.receive([1, [[0, "gone", [0], "x"]]]);
+  assert.deepEqual(ws.sent.at(-1), [3]);
+  assert.equal(warnings.mock.callCount(), 1, "a drift is logged as a warning");
+  ws.receive([1, [[0, "c", [0], "superseded"]]]);
+  assert.equal(root.querySelector("#c").textContent, "1");
+  ws.receive([0, 0, [[9, "", [], '<p id="c">5</p>']]]);
+  assert.equal(root.innerHTML, '<p id="c">5</p>');
+  ws.receive([1, [[0, "c", [0], "6"]]]);
+  assert.equal(root.querySelector("#c").textContent, "6");
+  assert.equal(ws.sent.filter((f) => f[0] === 3).length, 1);
+  page.stop();
+});
+
+test("drift: a failed resync starts over with a fresh join", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  t.mock.method(console, "error", () => {});
+  t.mock.method(console, "warn", () => {});
+  const { page } = setup();
+  const ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  ws.receive([1, [[0, "gone", [0], "x"]]]);
+  ws.receive([3, 0, "cannot render"]);
+  assert.equal(ws.closed, true);
+  t.mock.timers.tick(200);
+  assert.equal(FakeWebSocket.all.length, 2);
+  FakeWebSocket.last().open();
+  assert.equal(FakeWebSocket.last().sent[0][1].n, 0, "the frame that drifted is not counted");
+  page.stop();
+});
+
+test("reconnect: disconnected shows after a delay, rejoin carries the applied count", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const { page, root } = setup({ base: 200, cap: 5000, downDelay: 500 });
+  let ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  ws.receive([1, [[0, "c", [0], "1"]]]);
+  ws.receive([0, 0]); // nothing to apply: not counted
+  ws.receive([1, [[0, "c", [0], "2"]]]);
+  const b = root.querySelector("#b");
+  page.push("inflight", null, b, "live-click-loading");
+  ws.drop();
+  assert.ok(!root.classList.contains("live-connected"));
+  assert.ok(root.classList.contains("live-loading"));
+  assert.ok(!b.classList.contains("live-click-loading"), "an event in flight will not be answered");
+  t.mock.timers.tick(499);
+  assert.ok(!root.classList.contains("live-disconnected"), "a blip does not flash");
+  t.mock.timers.tick(1);
+  assert.ok(root.classList.contains("live-disconnected"));
+  assert.equal(FakeWebSocket.all.length, 2, "reconnected within the first backoff (< 200 ms)");
+  ws = FakeWebSocket.last();
+  ws.open();
+  assert.equal(ws.sent[0][1].n, 2);
+  ws.receive([0, 0]);
+  assert.ok(root.classList.contains("live-connected"));
+  assert.ok(!root.classList.contains("live-disconnected"));
+  assert.ok(!root.classList.contains("live-loading"));
+  page.stop();
+});
+
+test("reconnect: a quick rejoin never shows disconnected", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const { page, root } = setup({ base: 200, cap: 5000, downDelay: 500 });
+  FakeWebSocket.last().open();
+  FakeWebSocket.last().receive([0, 0]);
+  FakeWebSocket.last().drop();
+  t.mock.timers.tick(200);
+  FakeWebSocket.last().open();
+  FakeWebSocket.last().receive([0, 0]);
+  t.mock.timers.tick(1000);
+  assert.ok(!root.classList.contains("live-disconnected"));
+  assert.ok(root.classList.contains("live-connected"));
+  page.stop();
+});
+
+test("reconnect: attempts back off up to the cap and reset after a join", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  t.mock.method(Math, "random", () => 0.999);
+  const { page } = setup({ base: 200, cap: 5000 });
+  const gaps = [];
+  for (let i = 0; i < 8; i++) {
+    const before = FakeWebSocket.all.length;
+    FakeWebSocket.last().drop();
+    let waited = 0;
+    while (FakeWebSocket.all.length === before) {
+      t.mock.timers.tick(1);
+      waited++;
+    }
+    gaps.push(waited);
+  }
+  assert.deepEqual(gaps, [199, 399, 799, 1598, 3196, 4995, 4995, 4995]);
+  FakeWebSocket.last().open();
+  FakeWebSocket.last().receive([0, 0]);
+  FakeWebSocket.last().drop();
+  t.mock.timers.tick(199);
+  assert.equal(FakeWebSocket.all.length, 10, "a successful join resets the backoff");
+  page.stop();
+});
+
+test("heartbeat: every 30 s; two without any frame mean a dead connection", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const { page } = setup();
+  const ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  t.mock.timers.tick(30000);
+  assert.deepEqual(ws.sent.at(-1), [2]);
+  ws.receive([2]);
+  t.mock.timers.tick(60000);
+  assert.equal(ws.closed, false, "an answered heartbeat and one silent interval keep it open");
+  assert.equal(ws.sent.filter((f) => f[0] === 2).length, 3);
+  t.mock.timers.tick(30000);
+  assert.equal(ws.closed, true, "the third tick after the last frame finds two unanswered");
+  t.mock.timers.tick(200);
+  assert.equal(FakeWebSocket.all.length, 2, "and the client reconnects");
+  page.stop();
+});
+
+test("heartbeat: a connect that never opens is given up", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const { page } = setup();
+  t.mock.timers.tick(90000);
+  assert.equal(FakeWebSocket.all[0].closed, true);
+  t.mock.timers.tick(200);
+  assert.equal(FakeWebSocket.all.length, 2);
+  page.stop();
+});
+
+test("reload: once, then never again within 10 s", (t) => {
+  const errors = t.mock.method(console, "error", () => {});
+  const storage = fakeStorage();
+  const first = setup({ storage });
+  FakeWebSocket.last().open();
+  FakeWebSocket.last().receive([4, "expired"]);
+  assert.equal(first.loc.reloads, 1);
+  const count = FakeWebSocket.all.length;
+
+  const second = setup({ storage });
+  FakeWebSocket.last().open();
+  FakeWebSocket.last().receive([4, "expired"]);
+  assert.equal(second.loc.reloads, 0, "a reload loop is refused");
+  assert.ok(second.root.classList.contains("live-error"));
+  assert.match(errors.mock.calls[0].arguments[0], /reload/);
+  assert.equal(FakeWebSocket.all.length, 1, "and it does not reconnect either");
+  assert.ok(count >= 1);
+});
+
+test("stop: closes and does not reconnect", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const { page } = setup();
+  const ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  page.stop();
+  assert.equal(ws.closed, true);
+  t.mock.timers.tick(60000);
+  assert.equal(FakeWebSocket.all.length, 1);
+});

@@ -32,6 +32,9 @@ type session struct {
 	endOnce sync.Once
 	start   sync.Once
 
+	cleanupMu sync.Mutex
+	cleanups  []func() // run once when the view ends: timers, tasks, subscriptions
+
 	// Owned by the loop goroutine once it runs (by the mounting request
 	// before).
 	tree      *html.Node // the last render, as the client has it
@@ -149,11 +152,37 @@ func (s *session) post(ctx context.Context, m message) bool {
 	}
 }
 
+// end ends the view: its context is cancelled, its mailbox refuses
+// messages, and its cleanups run, newest first. Safe from any goroutine;
+// idempotent.
 func (s *session) end() {
 	s.endOnce.Do(func() {
 		close(s.done)
 		s.cancel()
+		s.cleanupMu.Lock()
+		fns := s.cleanups
+		s.cleanups = nil
+		s.cleanupMu.Unlock()
+		for i := len(fns) - 1; i >= 0; i-- {
+			fns[i]()
+		}
 	})
+}
+
+// onEnd registers fn to run when the view ends, or runs it now if the view
+// has ended already. Everything a view starts that could outlive it
+// (timers, async tasks, subscriptions) registers its stop here.
+func (s *session) onEnd(fn func()) {
+	s.cleanupMu.Lock()
+	select {
+	case <-s.done:
+		s.cleanupMu.Unlock()
+		fn()
+		return
+	default:
+	}
+	s.cleanups = append(s.cleanups, fn)
+	s.cleanupMu.Unlock()
 }
 
 func (s *session) run() {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package htmldiff
+
+const raceEnabled = false

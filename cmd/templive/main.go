@@ -2,6 +2,12 @@
 //
 //	templive demo  [-addr 127.0.0.1:8080] [-dev]   serve every example on one port
 //	templive diff  OLD.html NEW.html              print the patch ops between two renders and their size
+//	templive bench -url URL [-clients N] [-rate R -duration D -event NAME | -idle -hold D] [-json]
+//	                                            measure a live page under load
+//
+// Several demo instances share their chat rooms through NATS: -nats-serve
+// HOST:PORT starts an embedded NATS server there, -nats nats://HOST:PORT
+// joins one.
 package main
 
 import (
@@ -15,6 +21,9 @@ import (
 const usage = `usage:
   templive demo [-addr 127.0.0.1:8080] [-dev]   serve every example on one port
   templive diff OLD.html NEW.html              print the patch ops between two renders and their size
+
+  templive demo -nats-serve HOST:PORT          also start an embedded NATS server there, for other instances
+  templive demo -nats nats://HOST:PORT         join other instances through that NATS server
 `
 
 func main() {
@@ -34,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return demo.Main("templive demo", args[1:], stderr)
 	case "diff":
 		return diffCmd(args[1:], stdout)
+	case "bench":
+		return benchCmd(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,83 @@
+package bench_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/templive/templive/examples/counter"
+	"github.com/templive/templive/internal/bench"
+	"github.com/templive/templive/live"
+)
+
+func counterServer(t *testing.T) string {
+	h := live.NewHandler(counter.New, &live.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	mux := http.NewServeMux()
+	mux.Handle("/counter", h)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() { h.Close(); srv.Close() })
+	return srv.URL + "/counter"
+}
+
+func TestLoad(t *testing.T) {
+	u := counterServer(t)
+	res, err := bench.Run(context.Background(), bench.Config{
+		URL: u, Clients: 5, Rate: 200, Duration: 500 * time.Millisecond, Event: "inc",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Connected != 5 || res.Errors != 0 {
+		t.Fatalf("connected %d, errors %d (%s)", res.Connected, res.Errors, res.FirstError)
+	}
+	if res.Events < 20 {
+		t.Fatalf("only %d events in 0.5 s at 200/s", res.Events)
+	}
+	if res.P50ms <= 0 || res.P99ms < res.P50ms || res.Maxms < res.P99ms {
+		t.Fatalf("latencies out of order: %+v", res)
+	}
+	// An event is [1,ref,"inc"]: 11 bytes and more as refs grow; its reply
+	// sets #count's text.
+	if res.BytesUpPerEvent < 11 || res.BytesUpPerEvent > 16 || res.BytesDownPerEvent < 20 || res.BytesDownPerEvent > 40 {
+		t.Fatalf("bytes per event up %.1f down %.1f, want about 12 and 28", res.BytesUpPerEvent, res.BytesDownPerEvent)
+	}
+}
+
+func TestIdle(t *testing.T) {
+	u := counterServer(t)
+	res, err := bench.Run(context.Background(), bench.Config{URL: u, Clients: 20, Idle: true, Hold: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Connected != 20 || res.Errors != 0 {
+		t.Fatalf("connected %d of 20, errors %d (%s)", res.Connected, res.Errors, res.FirstError)
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	for _, cfg := range []bench.Config{
+		{URL: "ftp://x", Clients: 1, Idle: true},
+		{URL: "http://x/", Clients: 0, Idle: true},
+		{URL: "http://x/", Clients: 1},
+	} {
+		if _, err := bench.Run(context.Background(), cfg); err == nil {
+			t.Errorf("Run(%+v) = nil error", cfg)
+		}
+	}
+}
+
+func TestNotALivePage(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<p>plain</p>") }))
+	defer srv.Close()
+	res, err := bench.Run(context.Background(), bench.Config{URL: srv.URL, Clients: 2, Idle: true, Hold: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Connected != 0 || res.Errors != 2 || res.FirstError == "" {
+		t.Fatalf("%+v, want 2 errors saying there is no live root", res)
+	}
+}

@@ -75,4 +75,3 @@ func goName(js string) string {
 	}
 	return b.String()
 }
-

@@ -1,0 +1,9 @@
+package live
+
+// ConsolePages reports how many connections d streams to: what the tests
+// of package live_test cannot see on the wire, that none is watched.
+func ConsolePages(d *DevConsole) int {
+	d.hub.mu.Lock()
+	defer d.hub.mu.Unlock()
+	return len(d.hub.pages)
+}

@@ -3,15 +3,19 @@ package live
 // A Conn is a view's handle on its live page. The framework passes it to
 // every callback; a view may keep it to reach its page later.
 //
-// Send may be called from any goroutine. Every other method must be called
-// from the view's own callbacks.
+// Send and SendAfter may be called from any goroutine. Every other method
+// must be called from the view's own callbacks.
 type Conn struct {
 	s *session
 }
 
 // Connected reports whether the view runs live. It is false while the view
-// is mounted for the page's plain HTTP GET and true once the page's live
-// connection has joined: start timers and subscriptions only then.
+// is mounted for the page's plain HTTP GET and true in callbacks after the
+// page's live connection has joined. A view need not check it before
+// starting work in Mount: subscriptions and async tasks started during the
+// GET begin only when the page connects, and timers and messages wait in
+// the view's mailbox until then; all of it is dropped for a page that never
+// connects.
 func (c *Conn) Connected() bool { return c.s.connected }
 
 // Send delivers msg to the view's HandleInfo on the view's goroutine,

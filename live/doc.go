@@ -51,6 +51,46 @@
 // rather than panicking. An error returned from HandleEvent is shown in the
 // browser console and logged; the view keeps running.
 //
+// More bindings: live-click-away (a click outside the element while it is
+// visible), live-keydown and live-keyup (live-key="Enter" filters on one
+// key), live-focus and live-blur, and live-window-keydown, -keyup, -focus
+// and -blur, which hear the whole window. Key events carry "key" and, as
+// "true", each modifier held ("altKey", "ctrlKey", "metaKey", "shiftKey");
+// a form's change carries the changed field's name (Event.Target).
+//
+// On any binding, live-debounce="300" sends an event only once 300 ms pass
+// without another (or when the field loses focus; "blur" waits for that),
+// and live-throttle="300" sends at once and then at most once per 300 ms,
+// the last held-back event at the end of its window. A form's pending
+// debounced change is sent before its submit. While an event awaits the
+// view, the element that fired it has the class live-click-loading (the
+// binding's name and "-loading"), and an element with
+// live-disable-with="Saving…" (or, for a submit, such a button of the form)
+// shows that text and is disabled.
+//
+// # JS commands
+//
+// A binding can run commands in the browser instead of, or besides,
+// sending an event: toggling classes, showing, hiding, setting attributes,
+// focusing, dispatching DOM events. Build a chain with JS and put it where
+// an event name goes; Push sends a server event from the chain.
+//
+//	templ card(title string) {
+//		<li class="card" live-click={ expand }>…</li>
+//	}
+//
+//	var expand = live.JS().
+//		ToggleClass("hidden", live.Inner(".details")).
+//		ToggleClass("rotate-180", live.Inner(".chevron"), live.Transition("turning"), live.Time(300*time.Millisecond))
+//
+// A chain without Push never uses the connection. Targets are the element
+// itself, To (selectors), Closest or Inner (relative to the element, so one
+// chain serves every item of a list). What commands change on an element is
+// sticky: server patches of that element keep it. A chain is JSON data that
+// the client interprets, not script, so a strict Content-Security-Policy
+// holds; a malformed chain or a target that matches nothing is a console
+// warning naming the element.
+//
 // # Forms
 //
 // When a page rejoins a server that no longer has its view, every form with
@@ -58,10 +98,123 @@
 // before the page is re-rendered, so state that lived in the form survives a
 // restart or deploy.
 //
+// # PubSub
+//
+// Views broadcast to each other through a PubSub: a chat, a dashboard, a
+// shared board. A Topic ties a name to a Go type; a view subscribes with
+// Topic.Subscribe (usually in Mount) and receives each message as that type
+// in HandleInfo, on its own goroutine; anything publishes with
+// Topic.Publish: views (with c.PubSub()), HTTP handlers, background jobs.
+// Subscriptions end with the view. Messages travel as JSON, so a topic's
+// messages look the same in process and across machines.
+//
+//	var lobby = live.NewTopic[Said]("chat:lobby")
+//
+//	func (r *Room) Mount(ctx context.Context, c *live.Conn, req *http.Request) error {
+//		return lobby.Subscribe(c)
+//	}
+//
+//	func (r *Room) HandleInfo(ctx context.Context, c *live.Conn, msg any) error {
+//		if s, ok := msg.(Said); ok {
+//			r.Lines = append(r.Lines, s)
+//		}
+//		return nil
+//	}
+//
+// Options.PubSub is in-process by default, and per Handler: give every
+// Handler of the app the same value (NewLocalPubSub, or the NATS adapter
+// in live/natspubsub to span several instances). Delivery never blocks a
+// publisher and is at most once: a message for a view whose mailbox is
+// full is dropped and logged, and one that does not decode is logged and
+// dropped without disturbing the rest.
+//
+// # Messages, timers and async work
+//
+// A view is an actor: anything that happens later reaches it as a message,
+// handled on its goroutine. Conn.Send delivers a message to HandleInfo from
+// any goroutine; Conn.SendAfter does it from a timer that dies with the
+// view. Conn.StartAsync runs a named task on its own goroutine with a
+// context that is cancelled when the task is cancelled (Conn.CancelAsync),
+// replaced by a task of the same name, or when the view ends; the task may
+// stream messages to HandleInfo, and its result (a value, an error, or a
+// *PanicError for a panic, which never crashes the view) reaches
+// HandleAsync. Async gives templates a task's loading, ok and failed states.
+// Results and messages of a cancelled task never reach the view.
+//
+// # Push events and client hooks
+//
+// A callback can reach into the browser: Conn.Push sends a named event with
+// a JSON payload, delivered with the render that follows the callback, after
+// its patch (Conn.PushBeforePatch: before). The client hands it to client
+// hooks and dispatches it on window as "templive:"+name. A hook is the
+// app's JavaScript object attached to an element with live-hook="Name". The
+// app registers its hooks in a script file of its own (no inline script, so
+// a strict Content-Security-Policy holds) that runs before the templive
+// client, for example a deferred script placed before the page:
+//
+//	window.templiveHooks = {
+//		Chart: {
+//			mounted() {
+//				this.handleEvent("points", (p) => draw(this.el, p));
+//				this.pushEvent("size", { w: this.el.clientWidth }).then((reply) => ...);
+//			},
+//			beforeUpdate() {}, updated() {}, destroyed() {},
+//			disconnected() {}, reconnected() {},
+//		},
+//	};
+//
+// Each element gets its own instance, whose prototype is the app's object,
+// with el, pushEvent(name, payload), which sends an event and returns a
+// promise of the view's answer (Conn.Reply in HandleEvent), and
+// handleEvent(name, callback). A hook that changes its element's children
+// puts live-ignore on it, so patches leave them alone.
+//
+// # Sound
+//
+// An element declares sounds once, by name, with live-sounds:
+//
+//	<section live-sounds='{"click":"/s/click.wav","win":{"url":"/s/win.wav","volume":0.8}}'>
+//
+// and the client preloads them. JS().PlaySound(name) plays one in the
+// browser on a click, with no round trip; a view picks the name as it
+// renders, from its state. Conn.PlaySound plays one later, from the server.
+// Browsers refuse sound on a page the user has not interacted with yet:
+// such a sound is skipped, not queued, and nothing is logged. Every sound
+// asked for dispatches "templive:sound" on window, with detail {name,
+// played, audio}, once the browser has decided, so a page can show a
+// visual cue. A sound no container declares is a console warning. When a
+// live-sounds element leaves the page, its sounds stop and are released.
+//
+// # Dev console
+//
+// In development, the server's log records can appear in the browser
+// console, next to the page's own errors, the way phoenix_live_reload
+// streams server logs. A DevConsole wraps the app's slog handler: records
+// still go where they went, and are also streamed to the live pages of the
+// handlers whose Options.DevConsole is that console.
+//
+//	console := live.NewDevConsole(slog.NewTextHandler(os.Stderr, nil), nil)
+//	logger := slog.New(console)
+//	h := live.NewHandler(newView, &live.Options{DevConsole: console, Logger: logger})
+//
+// Each record prints with the console method of its level, its time,
+// message, attributes (an object to inspect) and source file.go:line. A
+// view that logs with the ctx its callbacks get (logger.InfoContext(ctx,
+// ...)) ties the record to its page, which marks it "[this tab]"; typing
+// templive.logs = "tab" in the console shows only those ("all" shows all
+// again; the choice is kept in localStorage). A page that connects first
+// receives the latest records (DevConsoleOptions.Replay), and a view's
+// panic arrives as an error with its stack. Logging never waits for a page:
+// one that falls behind misses records and is told how many.
+//
+// It is off unless the app creates one: without it no log frame is ever
+// sent. NewDevConsole logs a warning, and only browsers on the server's own
+// machine receive records unless DevConsoleOptions.AllowRemote is set.
+//
 // # Concurrency
 //
-// Each view runs on its own goroutine: Mount, HandleEvent, HandleInfo and
-// Render are never called concurrently for one view, so a view needs no
+// Each view runs on its own goroutine: Mount, HandleEvent, HandleInfo,
+// HandleAsync and Render are never called concurrently for one view, so a view needs no
 // locks for its own state. Other goroutines reach a view with Conn.Send,
 // which never blocks. Every queue is bounded: a view's mailbox, a
 // connection's outbound frames (a client that stops reading is

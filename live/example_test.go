@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -52,8 +53,8 @@ func ExampleNewHandler() {
 	// Output: true
 }
 
-// A view reaches its page from other goroutines through its Conn: messages
-// arrive in HandleInfo on the view's own goroutine.
+// Clock ticks every second: timers and other goroutines reach a view with
+// messages, handled in HandleInfo on the view's own goroutine.
 type Clock struct{ Ticks int }
 
 func (c *Clock) Render() templ.Component {
@@ -64,22 +65,23 @@ func (c *Clock) Render() templ.Component {
 }
 
 func (c *Clock) Mount(ctx context.Context, conn *live.Conn, r *http.Request) error {
-	if conn.Connected() { // not for the plain GET
-		go func() { conn.Send("tick") }()
-	}
+	// During the page's GET the message waits; it is delivered once the
+	// page connects, and dropped if it never does.
+	conn.SendAfter(time.Second, "tick")
 	return nil
 }
 
 func (c *Clock) HandleInfo(ctx context.Context, conn *live.Conn, msg any) error {
 	if msg == "tick" {
 		c.Ticks++
+		conn.SendAfter(time.Second, "tick") // stops when the view ends
 	}
 	return nil
 }
 
-func ExampleConn_Send() {
-	h := live.NewHandler(func() live.View { return &Clock{} }, nil)
-	_ = h
+func ExampleInfoHandler() {
+	mux := http.NewServeMux()
+	mux.Handle("/clock", live.NewHandler(func() live.View { return &Clock{} }, nil))
 }
 
 func ExampleEvent_Int() {

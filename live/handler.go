@@ -147,6 +147,9 @@ func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
 		c.fail(websocket.StatusInternalError, "mount failed")
 		return
 	}
+	if h.opts.DevConsole != nil {
+		h.opts.DevConsole.watch(r, c, s.id)
+	}
 	c.serve(r.Context(), s, join)
 }
 

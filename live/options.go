@@ -31,8 +31,16 @@ type Options struct {
 	// upgrades are refused with 403 by default.
 	OriginPatterns []string
 
-	// Logger receives the handler's logs. Nil uses slog.Default().
+	// Logger receives the handler's logs. Nil uses slog.New(DevConsole)
+	// when DevConsole is set, else slog.Default(). With a DevConsole, set
+	// a Logger whose handler is the console (or wraps it), so that the
+	// handler's own records, a view's panic among them, reach the browser.
 	Logger *slog.Logger
+
+	// DevConsole, for development only, streams the server's log records
+	// to the browser consoles of this handler's pages (see DevConsole).
+	// Nil, the default, never sends a log frame.
+	DevConsole *DevConsole
 
 	// AssetPrefix is the path under which the client script is served.
 	// Default "/_templive/". The Handler serves it itself when a request
@@ -81,6 +89,13 @@ type Options struct {
 	// IdleTimeout closes a connection that sent nothing, heartbeats
 	// included, for this long. Default 90 s (the client beats every 30 s).
 	IdleTimeout time.Duration
+
+	// PubSub carries messages between views (see Topic). Nil gives the
+	// Handler its own in-process PubSub: views on other routes do not hear
+	// it. Set one value, NewLocalPubSub() or a distributed PubSub such as
+	// live/natspubsub, on every Handler of the app, so that all its views
+	// share it (across machines, with a distributed one).
+	PubSub PubSub
 }
 
 func (o *Options) withDefaults() Options {
@@ -90,6 +105,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if out.Logger == nil {
 		out.Logger = slog.Default()
+		if out.DevConsole != nil {
+			out.Logger = slog.New(out.DevConsole)
+		}
 	}
 	if len(out.Secrets) == 0 {
 		secret := make([]byte, 32)
@@ -109,6 +127,9 @@ func (o *Options) withDefaults() Options {
 	setDefault(&out.OutboundQueue, 64)
 	setDefault(&out.WriteTimeout, 10*time.Second)
 	setDefault(&out.IdleTimeout, 90*time.Second)
+	if out.PubSub == nil {
+		out.PubSub = NewLocalPubSub()
+	}
 	return out
 }
 

@@ -32,8 +32,14 @@ type session struct {
 	endOnce sync.Once
 	start   sync.Once
 
+	liveMu   sync.Mutex
+	live     bool     // the loop runs: the view was adopted or mounted on join
+	deferred []func() // whenLive work waiting for that
+
 	cleanupMu sync.Mutex
 	cleanups  []func() // run once when the view ends: timers, tasks, subscriptions
+	subs      viewSubs // the view's PubSub topics (pubsub.go)
+	work      workers  // the view's async tasks and timers (async.go)
 
 	// Owned by the loop goroutine once it runs (by the mounting request
 	// before).
@@ -45,6 +51,9 @@ type session struct {
 	lastRef   uint64        // the newest event ref handled
 	expiry    *time.Timer   // ends the view if no connection resumes it
 	ops       []htmldiff.Op // reused by every diff
+	pushes    []pushed      // events for the page, sent with the next frame (push.go)
+	answering bool          // HandleEvent runs: Reply may set answer
+	answer    []byte        // the Reply to the event being handled
 }
 
 type message interface{}
@@ -65,16 +74,16 @@ type (
 )
 
 func (h *Handler) newSession() *session {
-	ctx, cancel := context.WithCancel(context.Background())
 	s := &session{
 		h:       h,
 		id:      newViewID(),
 		view:    h.newView(),
 		mailbox: make(chan message, h.opts.MailboxSize),
-		ctx:     ctx,
-		cancel:  cancel,
 		done:    make(chan struct{}),
 	}
+	// The view's context names it, so that what its callbacks log is
+	// attributed to its page (console.go).
+	s.ctx, s.cancel = context.WithCancel(context.WithValue(context.Background(), sessionKey{}, s))
 	s.conn = &Conn{s: s}
 	return s
 }
@@ -92,7 +101,7 @@ func (s *session) mount(r *http.Request) (err error) {
 			err = fmt.Errorf("live: Mount panicked: %v\n%s", p, debug.Stack())
 		}
 	}()
-	return m.Mount(r.Context(), s.conn, r)
+	return m.Mount(context.WithValue(r.Context(), sessionKey{}, s), s.conn, r)
 }
 
 // renderTree renders the view, keeps its tree as what the client will have,
@@ -188,8 +197,31 @@ func (s *session) onEnd(fn func()) {
 func (s *session) run() {
 	s.start.Do(func() {
 		s.h.views.add(s)
+		s.startSubs() // those Mount asked for during the GET (pubsub.go)
+		s.liveMu.Lock()
+		s.live = true
+		deferred := s.deferred
+		s.deferred = nil
+		s.liveMu.Unlock()
+		for _, fn := range deferred {
+			fn()
+		}
 		go s.loop()
 	})
+}
+
+// whenLive runs fn now if the view runs live, or else when the page's live
+// connection adopts it: work a view starts while it is mounted for the
+// plain GET (async tasks) is not done for a page that never connects.
+func (s *session) whenLive(fn func()) {
+	s.liveMu.Lock()
+	if !s.live {
+		s.deferred = append(s.deferred, fn)
+		s.liveMu.Unlock()
+		return
+	}
+	s.liveMu.Unlock()
+	fn()
 }
 
 func (s *session) loop() {
@@ -257,6 +289,10 @@ func (s *session) handle(m message) (ok bool) {
 		}
 	case infoMsg:
 		s.info(m.msg)
+	case taskMsg:
+		s.taskMessage(m)
+	case doneMsg:
+		s.taskDone(m)
 	}
 	return true
 }
@@ -279,13 +315,20 @@ func (s *session) attach(m attachMsg) {
 		// state from its forms, then send it all.
 		s.recovered = false
 		s.sent = m.join.Applied
+		var failed [][]byte
 		for _, f := range m.join.Forms {
 			e := Event{Name: f.Event, Values: f.Values}
 			if err := s.callEvent(e); err != nil {
+				// As for any event: logged, told to the page (after
+				// the render, so the join succeeds), the view goes on.
 				s.h.log.WarnContext(s.ctx, "live: form recovery event failed", "form", f.ID, "event", f.Event, "err", err)
+				failed = append(failed, protocol.AppendError(nil, 0, fmt.Sprintf("recovering form %q: %s", f.ID, eventErrorText(f.Event, err))))
 			}
 		}
 		s.resync(0)
+		for _, frame := range failed {
+			s.send(frame)
+		}
 		return
 	}
 	if m.join.Applied != s.sent {
@@ -315,7 +358,7 @@ func (s *session) event(pe *protocol.Event) {
 		return
 	}
 	s.lastRef = pe.Ref
-	err := s.callEvent(Event{Name: pe.Name, Values: pe.Values})
+	answer, err := s.callAnswering(Event{Name: pe.Name, Values: pe.Values})
 	ops, rerr := s.renderDiff()
 	if rerr != nil {
 		s.renderFailed(pe.Ref, rerr)
@@ -323,13 +366,15 @@ func (s *session) event(pe *protocol.Event) {
 	}
 	if err != nil {
 		s.h.log.WarnContext(s.ctx, "live: event failed", "event", pe.Name, "err", err)
+		var patch []byte
 		if ops != nil {
-			s.sendOps(protocol.AppendPatch(nil, ops))
+			patch = protocol.AppendPatch(nil, ops)
 		}
+		s.deliver(patch, ops != nil)
 		s.send(protocol.AppendError(nil, pe.Ref, eventErrorText(pe.Name, err)))
 		return
 	}
-	s.reply(pe.Ref, ops)
+	s.deliver(replyFrame(pe.Ref, ops, answer), ops != nil)
 }
 
 func eventErrorText(name string, err error) string {
@@ -356,17 +401,7 @@ func (s *session) info(msg any) {
 	if err := ih.HandleInfo(s.ctx, s.conn, msg); err != nil {
 		s.h.log.WarnContext(s.ctx, "live: HandleInfo failed", "type", fmt.Sprintf("%T", msg), "err", err)
 	}
-	if s.cur == nil {
-		return // rendered when a connection attaches
-	}
-	ops, err := s.renderDiff()
-	if err != nil {
-		s.renderFailed(0, err)
-		return
-	}
-	if ops != nil {
-		s.sendOps(protocol.AppendPatch(nil, ops))
-	}
+	s.update()
 }
 
 func (s *session) renderFailed(ref uint64, err error) {
@@ -375,17 +410,7 @@ func (s *session) renderFailed(ref uint64, err error) {
 }
 
 func (s *session) reply(ref uint64, ops []byte) {
-	frame := protocol.AppendReply(nil, ref, ops)
-	if ops != nil {
-		s.sendOps(frame)
-	} else {
-		s.send(frame)
-	}
-}
-
-func (s *session) sendOps(frame []byte) {
-	s.sent++
-	s.send(frame)
+	s.deliver(protocol.AppendReply(nil, ref, ops), ops != nil)
 }
 
 func (s *session) send(frame []byte) {

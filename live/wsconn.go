@@ -24,6 +24,7 @@ type wsConn struct {
 	h      *Handler
 	ws     *websocket.Conn
 	out    chan []byte
+	logs   chan []byte // dev console frames (console.go): sent when out is empty, never a cause to disconnect
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -112,19 +113,27 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 
 func (c *wsConn) writeLoop() {
 	defer c.wg.Done()
+	var logs chan []byte // nil, never ready, until the join's answer is written
 	for {
-		select {
-		case frame := <-c.out:
-			wctx, cancel := context.WithTimeout(c.ctx, c.h.opts.WriteTimeout)
-			err := c.ws.Write(wctx, websocket.MessageText, frame)
-			cancel()
-			if err != nil {
-				c.cancel()
+		var frame []byte
+		select { // the view's frames first
+		case frame = <-c.out:
+		default:
+			select {
+			case frame = <-c.out:
+			case frame = <-logs: // dev console frames (console.go)
+			case <-c.ctx.Done():
 				return
 			}
-		case <-c.ctx.Done():
+		}
+		wctx, cancel := context.WithTimeout(c.ctx, c.h.opts.WriteTimeout)
+		err := c.ws.Write(wctx, websocket.MessageText, frame)
+		cancel()
+		if err != nil {
+			c.cancel()
 			return
 		}
+		logs = c.logs
 	}
 }
 

@@ -2,7 +2,9 @@
 //
 //	go run ./cmd/templive-demo [-addr 127.0.0.1:8080] [-dev auto|true|false]
 //
-// It is the same server as `templive demo`.
+// It is the same server as `templive demo`. Several instances share their
+// chat rooms through NATS: -nats-serve HOST:PORT starts an embedded NATS
+// server there, -nats nats://HOST:PORT joins one.
 package main
 
 import (

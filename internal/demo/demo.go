@@ -16,8 +16,15 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/templive/templive/examples/async"
+	"github.com/templive/templive/examples/chat"
+	logconsole "github.com/templive/templive/examples/console"
 	"github.com/templive/templive/examples/counter"
+	"github.com/templive/templive/examples/events"
+	"github.com/templive/templive/examples/form"
 	"github.com/templive/templive/examples/layout"
+	"github.com/templive/templive/examples/sound"
+	"github.com/templive/templive/examples/toggle"
 	"github.com/templive/templive/live"
 )
 
@@ -26,6 +33,7 @@ type Config struct {
 	Dev    bool   // development mode: the server's logs reach the browser console
 	Secret string // signs page tokens; the same secret across restarts lets pages recover
 	Logger *slog.Logger
+	PubSub live.PubSub // carries messages between views; nil: one in-process PubSub for the site
 }
 
 // demoSecret is the demo's default token secret, so a restarted demo
@@ -55,18 +63,41 @@ func New(cfg Config) *Site {
 	if cfg.Secret == "" {
 		cfg.Secret = demoSecret
 	}
+	if cfg.PubSub == nil {
+		cfg.PubSub = live.NewLocalPubSub() // one for every handler: views on any route hear each other
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	var devConsole *live.DevConsole // off unless Dev: it shows the server's logs to browsers
+	if cfg.Dev {
+		devConsole = live.NewDevConsole(logger.Handler(), nil)
+		logger = slog.New(devConsole)
+	}
 	opts := func(title string) *live.Options {
 		return &live.Options{
-			Layout:  layout.For(title),
-			Secrets: [][]byte{[]byte(cfg.Secret)},
-			Logger:  cfg.Logger,
+			Layout:     layout.For(title),
+			Secrets:    [][]byte{[]byte(cfg.Secret)},
+			Logger:     logger,
+			DevConsole: devConsole,
+			PubSub:     cfg.PubSub,
 		}
 	}
+	soundOpts := opts("Sound")
+	soundOpts.Layout = sound.Layout("Sound") // loads the page's hooks script
 	demos := []struct {
 		layout.Demo
 		h *live.Handler
 	}{
 		{layout.Demo{Path: "/counter", Title: "Counter", About: "a number and two buttons"}, live.NewHandler(counter.New, opts("Counter"))},
+		{layout.Demo{Path: "/toggle", Title: "Toggle classes", About: "JS commands: toggle classes in the browser, no round trip"}, live.NewHandler(toggle.New, opts("Toggle classes"))},
+		{layout.Demo{Path: "/events", Title: "Events", About: "debounce, throttle, disable-with, keys, focus, click-away"}, live.NewHandler(events.New, opts("Events"))},
+		{layout.Demo{Path: "/sound", Title: "Sound", About: "sounds chosen by server state, played on click or pushed later"}, live.NewHandler(sound.New, soundOpts)},
+		{layout.Demo{Path: "/async", Title: "Async", About: "a task that streams its progress, can be cancelled, and may fail"}, live.NewHandler(async.New, opts("Async"))},
+		{layout.Demo{Path: "/form", Title: "Form", About: "form auto-recovery: kill the server, keep what you typed"}, live.NewHandler(form.New, opts("Form"))},
+		{layout.Demo{Path: "/chat", Title: "Chat", About: "a room shared by every tab, on every node (PubSub, NATS)"}, live.NewHandler(chat.New, opts("Chat"))},
+		{layout.Demo{Path: "/console", Title: "Dev log console", About: "the server's slog records in the browser console (dev mode)"}, live.NewHandler(logconsole.New(logger), opts("Dev log console"))},
 	}
 	mux := http.NewServeMux()
 	site := &Site{}
@@ -78,6 +109,7 @@ func New(cfg Config) *Site {
 	}
 	mux.Handle("/_templive/", live.Assets())
 	mux.HandleFunc("/static/demo.css", layout.Stylesheet)
+	mux.Handle(sound.AssetPath, sound.Files())
 	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -104,8 +136,10 @@ func Main(name string, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	var dev devFlag
-	fs.Var(&dev, "dev", "development mode; default: on when listening on loopback")
+	fs.Var(&dev, "dev", "development mode: server logs stream to browser consoles on this machine (see /console); default: on when listening on loopback")
 	secret := fs.String("secret", os.Getenv("TEMPLIVE_SECRET"), "token secret (default: $TEMPLIVE_SECRET, else a fixed demo secret)")
+	natsServe := fs.String("nats-serve", "", "start an embedded NATS server listening on `HOST:PORT` and join other instances through it")
+	natsURL := fs.String("nats", "", "join other instances through the NATS server at `URL` (nats://HOST:PORT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -115,7 +149,13 @@ func Main(name string, args []string, stderr io.Writer) error {
 	}
 	devMode := dev.value(ln.Addr())
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	site := New(Config{Dev: devMode, Secret: *secret, Logger: logger})
+	ps, stopNATS, err := joinNATS(*natsServe, *natsURL, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopNATS()
+	site := New(Config{Dev: devMode, Secret: *secret, Logger: logger, PubSub: ps})
 	defer site.Close()
 	srv := &http.Server{
 		Handler:           site,

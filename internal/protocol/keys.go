@@ -40,6 +40,11 @@ const (
 const (
 	ValueTarget = "_target"
 	ValueKey    = "key"
+	// Modifier keys held during a key event: sent as "true", left out when up.
+	ValueAltKey   = "altKey"
+	ValueCtrlKey  = "ctrlKey"
+	ValueMetaKey  = "metaKey"
+	ValueShiftKey = "shiftKey"
 )
 
 // Patch op kinds (docs/protocol.md, "Patch ops").
@@ -74,6 +79,21 @@ const (
 	AttrClick         = "live-click"
 	AttrChange        = "live-change"
 	AttrSubmit        = "live-submit"
+	AttrClickAway     = "live-click-away"
+	AttrKeydown       = "live-keydown"
+	AttrKeyup         = "live-keyup"
+	AttrKey           = "live-key"
+	AttrFocus         = "live-focus"
+	AttrBlur          = "live-blur"
+	AttrWindowKeydown = "live-window-keydown"
+	AttrWindowKeyup   = "live-window-keyup"
+	AttrWindowFocus   = "live-window-focus"
+	AttrWindowBlur    = "live-window-blur"
+	AttrDebounce      = "live-debounce"
+	AttrThrottle      = "live-throttle"
+	AttrDisableWith   = "live-disable-with"
+	// live-debounce="blur" sends when the field loses focus.
+	DebounceBlur      = "blur"
 	AttrValuePrefix   = "live-value-"
 	AttrAutoRecover   = "live-auto-recover"
 	AutoRecoverIgnore = "ignore"
@@ -92,7 +112,33 @@ const (
 	ClassClickLoading  = "live-click-loading"
 	ClassChangeLoading = "live-change-loading"
 	ClassSubmitLoading = "live-submit-loading"
+	// Every binding's loading class is its attribute's name and this suffix.
+	LoadingSuffix = "-loading"
 )
 
 // StorageReload is the sessionStorage key that remembers the last reload.
 const StorageReload = "templive:reload"
+
+// StorageLogs is the localStorage key of the dev console filter (window.templive.logs):
+// "tab" shows only this tab's server log records, anything else all of them.
+const StorageLogs = "templive:logs"
+
+// Client hooks and pushed events (docs/protocol.md, "Pushed events").
+const (
+	// live-hook="Name" attaches the hook window.templiveHooks.Name.
+	AttrHook = "live-hook"
+	// A pushed event named N is dispatched on window as EventPrefix + N.
+	EventPrefix = "templive:"
+	// Pushed event names with this prefix are the client's own, never dispatched.
+	PushReserved = "live:"
+	// The pushed event that plays a sound: payload {"name": sound}.
+	PushSound = "live:sound"
+)
+
+// Sound effects.
+const (
+	// live-sounds='{"click":"/click.wav"}' declares a container's sounds.
+	AttrSounds = "live-sounds"
+	// The window event dispatched for every sound asked for: detail {name, played, audio}.
+	EventSound = "templive:sound"
+)

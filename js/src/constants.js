@@ -32,6 +32,11 @@ export const KEY_FORMS = "f";
 // Keys the client adds to an event's values.
 export const VALUE_TARGET = "_target";
 export const VALUE_KEY = "key";
+// Modifier keys held during a key event: sent as "true", left out when up.
+export const VALUE_ALT_KEY = "altKey";
+export const VALUE_CTRL_KEY = "ctrlKey";
+export const VALUE_META_KEY = "metaKey";
+export const VALUE_SHIFT_KEY = "shiftKey";
 
 // Patch op kinds (docs/protocol.md, "Patch ops").
 export const OP_TEXT = 0;
@@ -60,6 +65,21 @@ export const ATTR_IGNORE = "live-ignore";
 export const ATTR_CLICK = "live-click";
 export const ATTR_CHANGE = "live-change";
 export const ATTR_SUBMIT = "live-submit";
+export const ATTR_CLICK_AWAY = "live-click-away";
+export const ATTR_KEYDOWN = "live-keydown";
+export const ATTR_KEYUP = "live-keyup";
+export const ATTR_KEY = "live-key";
+export const ATTR_FOCUS = "live-focus";
+export const ATTR_BLUR = "live-blur";
+export const ATTR_WINDOW_KEYDOWN = "live-window-keydown";
+export const ATTR_WINDOW_KEYUP = "live-window-keyup";
+export const ATTR_WINDOW_FOCUS = "live-window-focus";
+export const ATTR_WINDOW_BLUR = "live-window-blur";
+export const ATTR_DEBOUNCE = "live-debounce";
+export const ATTR_THROTTLE = "live-throttle";
+export const ATTR_DISABLE_WITH = "live-disable-with";
+// live-debounce="blur" sends when the field loses focus.
+export const DEBOUNCE_BLUR = "blur";
 export const ATTR_VALUE_PREFIX = "live-value-";
 export const ATTR_AUTO_RECOVER = "live-auto-recover";
 export const AUTO_RECOVER_IGNORE = "ignore";
@@ -74,6 +94,27 @@ export const CLASS_ERROR = "live-error";
 export const CLASS_CLICK_LOADING = "live-click-loading";
 export const CLASS_CHANGE_LOADING = "live-change-loading";
 export const CLASS_SUBMIT_LOADING = "live-submit-loading";
+// Every binding's loading class is its attribute's name and this suffix.
+export const LOADING_SUFFIX = "-loading";
 
 // STORAGE_RELOAD is the sessionStorage key that remembers the last reload.
 export const STORAGE_RELOAD = "templive:reload";
+
+// STORAGE_LOGS is the localStorage key of the dev console filter (window.templive.logs):
+// "tab" shows only this tab's server log records, anything else all of them.
+export const STORAGE_LOGS = "templive:logs";
+
+// Client hooks and pushed events (docs/protocol.md, "Pushed events").
+// live-hook="Name" attaches the hook window.templiveHooks.Name.
+export const ATTR_HOOK = "live-hook";
+// A pushed event named N is dispatched on window as EVENT_PREFIX + N.
+export const EVENT_PREFIX = "templive:";
+// Pushed event names with this prefix are the client's own, never dispatched.
+export const PUSH_RESERVED = "live:";
+// The pushed event that plays a sound: payload {"name": sound}.
+export const PUSH_SOUND = "live:sound";
+
+// Sound effects: live-sounds='{"click":"/click.wav"}' declares a container's sounds.
+export const ATTR_SOUNDS = "live-sounds";
+// The window event dispatched for every sound asked for: detail {name, played, audio}.
+export const EVENT_SOUND = "templive:sound";

@@ -6,7 +6,9 @@ import {
   CLASS_DISCONNECTED,
   CLASS_ERROR,
   CLASS_LOADING,
+  CLASS_SUBMIT_LOADING,
   KEY_APPLIED,
+  KEY_FORMS,
   KEY_TOKEN,
   KEY_URL,
   KEY_VERSION,
@@ -14,13 +16,18 @@ import {
   KIND_EVENT,
   KIND_HEARTBEAT,
   KIND_JOIN,
+  KIND_LOG,
   KIND_PATCH,
+  KIND_PUSH,
   KIND_RELOAD,
   KIND_REPLY,
   KIND_RESYNC,
   STORAGE_RELOAD,
   VERSION,
 } from "./constants.js";
+import { collectRecoverableForms, keepForms, keepReset } from "./forms.js";
+import { logPrinter } from "./console.js";
+import { restore } from "./commands.js";
 import { applyOps, DriftError } from "./patch.js";
 
 const DEFAULTS = {
@@ -28,7 +35,7 @@ const DEFAULTS = {
   base: 200, // ms, first reconnect delay bound
   cap: 5000, // ms, longest reconnect delay
   downDelay: 500, // ms down before live-disconnected shows, so a blip does not flash
-  queue: 100, // events kept while disconnected
+  queue: 100, // events kept while disconnected, in flight ones included
 };
 
 // RELOAD_WINDOW is how long (ms) a reload blocks the next one of the same URL.
@@ -64,11 +71,25 @@ export function reloadAllowed(storage, url, now) {
 // options overrides DEFAULTS and, for tests, the globals it uses: WebSocket,
 // location, storage (sessionStorage). It returns the page:
 //   root
-//   push(name, values, el, loadingClass) sends an event (queued while
-//     disconnected) and returns its ref; el gets loadingClass until the reply.
+//   push(name, values, el, loadingClass, held, done) sends an event (queued
+//     while disconnected) and returns its ref; el gets loadingClass until the
+//     reply; held (optional, from events.js) is {hold(el), done()}: hold runs
+//     after a patch of el while the event is pending, done when it settles;
+//     done(error, reply), if given, gets the server's error message or its
+//     Reply payload.
 //   stop() closes the connection for good.
+// An event is settled by its reply or error only: one in flight when the
+// connection drops is re-sent after the rejoin with the same ref, which the
+// server applies at most once, then the ones queued while offline, in order.
+// Each state class added to root is also dispatched on it as a bubbling
+// event, templive:connected for live-connected and so on, for app banners.
+// options.on (hooks.js) follows the page: up(again) when a join is answered,
+// down() when a joined connection drops, before(ops) and after() around
+// each frame's ops, push(name, payload) for each pushed event.
 export function connect(root, options) {
   const env = Object.assign({}, DEFAULTS, options);
+  const on = env.on || {};
+  let again = false; // a join was answered before
   const WS = env.WebSocket || WebSocket;
   const loc = env.location || location;
   const classes = root.classList;
@@ -80,21 +101,31 @@ export function connect(root, options) {
   let missed = 0; // heartbeats without any frame in between
   let lastRef = 0;
   let applied = 0; // patch-carrying frames applied since the GET
+  let noForms = false; // the last join with forms crashed the view: skip them once
   let heartbeat, retry, downTimer;
-  const queue = []; // event frames waiting for a join
-  const pending = new Map(); // ref -> {name, el, cls}
+  const pending = new Map(); // ref -> {name, el, cls, frame}, oldest first
+  const printLog = logPrinter(); // dev console frames, sent only when the server has one on
 
-  // Patch hooks: an element's loading class outlives patches of its class
-  // attribute until its event is answered.
+  // Patch hooks: what JS commands changed on an element, its loading class
+  // and its live-disable-with text outlive patches of it (the latter two
+  // until its event is answered).
   const hooks = {
     updated(el) {
-      pending.forEach((p) => p.el === el && p.cls && el.classList.add(p.cls));
+      restore(el);
+      pending.forEach((p) => {
+        if (p.el === el && p.cls) el.classList.add(p.cls);
+        if (p.held) p.held.hold(el);
+      });
     },
   };
 
   function state(add, ...remove) {
     remove.forEach((c) => classes.remove(c));
-    if (add) classes.add(add);
+    if (add && !classes.contains(add)) {
+      classes.add(add);
+      const w = root.ownerDocument.defaultView;
+      root.dispatchEvent(new w.CustomEvent(`templive:${add.slice(5)}`, { bubbles: true }));
+    }
   }
 
   function send(frame) {
@@ -122,19 +153,37 @@ export function connect(root, options) {
       if (sock.readyState === 1) send([KIND_HEARTBEAT]);
     }, env.heartbeat);
     sock.onopen = () => {
+      // Forms go in every join: a server that lost the view rebuilds it
+      // from them before its first render, one that has it ignores them.
       send([KIND_JOIN, {
         [KEY_VERSION]: VERSION,
         [KEY_TOKEN]: root.getAttribute(ATTR_TOKEN),
         [KEY_URL]: loc.href,
         [KEY_APPLIED]: applied,
+        [KEY_FORMS]: noForms ? [] : collectRecoverableForms(root),
       }]);
+      noForms = false;
     };
     sock.onmessage = (e) => {
       missed = 0;
       // A frame that is not JSON throws here, and the browser logs it.
       receive(JSON.parse(e.data));
     };
-    sock.onclose = () => down();
+    sock.onclose = (e) => {
+      // A view that crashed (1011) before answering the join may have
+      // crashed on the forms: the next join leaves them out, or it would
+      // crash again and again.
+      if (!joined && e && e.code === 1011) noForms = true;
+      // A view that crashed (1011) after the join crashed on the oldest
+      // event it had not answered, if on one: re-sent, it would crash the
+      // fresh view again and again. It is dropped; the others are re-sent.
+      if (joined && e && e.code === 1011 && pending.size) {
+        const [ref, p] = pending.entries().next().value;
+        console.error(`templive: event "${p.name}" dropped: the view crashed handling it`);
+        settle(ref, undefined, "the view crashed");
+      }
+      down();
+    };
   }
 
   // down drops the current socket and schedules the next attempt.
@@ -149,10 +198,8 @@ export function connect(root, options) {
       ws = null;
     }
     clearInterval(heartbeat);
+    if (joined && on.down) on.down();
     joined = false;
-    // Events in flight on the lost socket will never be answered.
-    const waiting = new Set(queue.map((f) => f[1]));
-    pending.forEach((_, ref) => waiting.has(ref) || settle(ref));
     if (stopped) return;
     state(CLASS_LOADING, CLASS_CONNECTED);
     if (!downTimer) downTimer = setTimeout(() => state(CLASS_DISCONNECTED), env.downDelay);
@@ -168,8 +215,13 @@ export function connect(root, options) {
         clearTimeout(downTimer);
         downTimer = null;
         state(CLASS_CONNECTED, CLASS_LOADING, CLASS_DISCONNECTED, CLASS_ERROR);
+        if (on.up) on.up(again);
+        again = true;
+        const restore = frame[2] && keepForms(root);
         patch(frame[2]);
-        queue.splice(0).forEach(send);
+        if (restore) restore();
+        // In flight when the connection dropped, then queued: all in order.
+        pending.forEach((p) => send(p.frame));
         return;
       }
       if (frame[1] === 0 && resyncing) {
@@ -177,17 +229,26 @@ export function connect(root, options) {
         patch(frame[2], true);
         return;
       }
+      const p = pending.get(frame[1]);
+      const reset = p && p.cls === CLASS_SUBMIT_LOADING && frame[2] && keepReset(p.el);
       patch(frame[2]);
-      settle(frame[1]);
+      if (reset) reset();
+      settle(frame[1], frame[3]);
     } else if (kind === KIND_PATCH) {
       patch(frame[1]);
+    } else if (kind === KIND_PUSH) {
+      // [5, name, payload, name, payload, ...]
+      for (let i = 1; i < frame.length; i += 2) if (on.push) on.push(frame[i], frame[i + 1] == null ? {} : frame[i + 1]);
+    } else if (kind === KIND_LOG) {
+      printLog(frame);
     } else if (kind === KIND_ERROR) {
       const p = pending.get(frame[1]);
-      console.error(`templive: ${p ? `event "${p.name}"` : joined ? `ref ${frame[1]}` : "join"} failed: ${frame[2]}`);
+      // A hook's pushEvent hears of its error through its promise.
+      if (!(p && p.done)) console.error(`templive: ${p ? `event "${p.name}"` : joined ? `ref ${frame[1]}` : "join"} failed: ${frame[2]}`);
       if (!joined) state(CLASS_ERROR, CLASS_LOADING);
       // The server could not resync: start over, and the join brings the page.
       else if (frame[1] === 0 && resyncing) down();
-      settle(frame[1]);
+      settle(frame[1], undefined, frame[2]);
     } else if (kind === KIND_RELOAD) {
       stop();
       let storage;
@@ -212,6 +273,7 @@ export function connect(root, options) {
     if (!ops || !ops.length) return;
     if (resyncing) return;
     try {
+      if (on.before) on.before(ops);
       applyOps(root, ops, hooks);
       applied++;
     } catch (err) {
@@ -226,30 +288,36 @@ export function connect(root, options) {
       }
       resyncing = true;
       send([KIND_RESYNC]);
+    } finally {
+      if (on.after) on.after();
     }
   }
 
-  function settle(ref) {
+  function settle(ref, reply, err) {
     const p = pending.get(ref);
     if (!p) return;
     pending.delete(ref);
+    if (p.held) p.held.done();
+    if (p.done) p.done(err, reply);
     if (p.el && p.cls && ![...pending.values()].some((q) => q.el === p.el && q.cls === p.cls)) {
       p.el.classList.remove(p.cls);
     }
   }
 
-  function push(name, values, el, cls) {
+  function push(name, values, el, cls, held, done) {
     const ref = ++lastRef;
     const frame = [KIND_EVENT, ref, name];
     if (values && Object.keys(values).length) frame.push(values);
-    pending.set(ref, { name, el, cls });
+    pending.set(ref, { name, el, cls, frame, held, done });
     if (el && cls) el.classList.add(cls);
     if (joined) {
       send(frame);
-    } else if (queue.push(frame) > env.queue) {
-      const lost = queue.shift();
-      console.error(`templive: offline, event "${lost[2]}" dropped`);
-      settle(lost[1]);
+    } else {
+      while (pending.size > env.queue) {
+        const [lost, p] = pending.entries().next().value;
+        console.error(`templive: offline, event "${p.name}" dropped`);
+        settle(lost, undefined, "dropped while offline");
+      }
     }
     return ref;
   }
@@ -259,6 +327,7 @@ export function connect(root, options) {
     clearTimeout(retry);
     clearTimeout(downTimer);
     down();
+    pending.forEach((_, ref) => settle(ref, undefined, "connection stopped"));
   }
 
   open();

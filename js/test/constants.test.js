@@ -47,7 +47,7 @@ test("frame kinds agree with docs/protocol.md", () => {
   );
   const down = kinds("Server to client");
   assert.deepEqual(
-    { reply: C.KIND_REPLY, patch: C.KIND_PATCH, heartbeat: C.KIND_PONG, error: C.KIND_ERROR, reload: C.KIND_RELOAD },
+    { reply: C.KIND_REPLY, patch: C.KIND_PATCH, heartbeat: C.KIND_PONG, error: C.KIND_ERROR, reload: C.KIND_RELOAD, push: C.KIND_PUSH, log: C.KIND_LOG },
     down,
   );
 });

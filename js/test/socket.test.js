@@ -1,4 +1,4 @@
-import { document } from "../testutil/dom.js";
+import { document, window } from "../testutil/dom.js";
 import { FakeWebSocket, fakeLocation, fakeStorage } from "../testutil/fakes.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -65,7 +65,7 @@ test("join: the socket goes to the page's own URL and joins with the token", () 
   assert.equal(ws.url, "wss://example.test/app/page?x=1");
   assert.ok(root.classList.contains("live-loading"));
   ws.open();
-  assert.deepEqual(ws.sent, [[0, { v: 1, t: "tok", u: "https://example.test/app/page?x=1", n: 0 }]]);
+  assert.deepEqual(ws.sent, [[0, { v: 1, t: "tok", u: "https://example.test/app/page?x=1", n: 0, f: [] }]]);
   ws.receive([0, 0]);
   assert.ok(root.classList.contains("live-connected"));
   assert.ok(!root.classList.contains("live-loading"));
@@ -204,7 +204,7 @@ test("reconnect: disconnected shows after a delay, rejoin carries the applied co
   ws.drop();
   assert.ok(!root.classList.contains("live-connected"));
   assert.ok(root.classList.contains("live-loading"));
-  assert.ok(!b.classList.contains("live-click-loading"), "an event in flight will not be answered");
+  assert.ok(b.classList.contains("live-click-loading"), "an event in flight still awaits its reply");
   t.mock.timers.tick(499);
   assert.ok(!root.classList.contains("live-disconnected"), "a blip does not flash");
   t.mock.timers.tick(1);
@@ -217,6 +217,9 @@ test("reconnect: disconnected shows after a delay, rejoin carries the applied co
   assert.ok(root.classList.contains("live-connected"));
   assert.ok(!root.classList.contains("live-disconnected"));
   assert.ok(!root.classList.contains("live-loading"));
+  assert.deepEqual(ws.sent.slice(1), [[1, 1, "inflight"]], "re-sent with its ref");
+  ws.receive([0, 1]);
+  assert.ok(!b.classList.contains("live-click-loading"));
   page.stop();
 });
 
@@ -317,4 +320,162 @@ test("stop: closes and does not reconnect", (t) => {
   assert.equal(ws.closed, true);
   t.mock.timers.tick(60000);
   assert.equal(FakeWebSocket.all.length, 1);
+});
+
+test("reconnect: events in flight are re-sent with their refs, then the queued ones, each settled once", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const { page, root } = setup();
+  let ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  const b = root.querySelector("#b");
+  page.push("one", null, b, "live-click-loading");
+  page.push("two", { n: "2" });
+  ws.receive([0, 1]); // "one" answered; "two" is in flight
+  ws.drop();
+  page.push("three"); // offline: queued
+  t.mock.timers.tick(10);
+  ws = FakeWebSocket.last();
+  ws.open();
+  assert.equal(ws.sent.length, 1, "nothing but the join before its reply");
+  ws.receive([0, 0]);
+  assert.deepEqual(ws.sent.slice(1), [[1, 2, "two", { n: "2" }], [1, 3, "three"]]);
+  assert.equal(page.push("four"), 4, "refs keep increasing across connections");
+  ws.receive([0, 2]);
+  ws.receive([0, 3]);
+  ws.receive([0, 4]);
+  ws.drop();
+  t.mock.timers.tick(10);
+  FakeWebSocket.last().open();
+  FakeWebSocket.last().receive([0, 0]);
+  assert.equal(FakeWebSocket.last().sent.length, 1, "answered events are not re-sent");
+  page.stop();
+});
+
+test("join: carries every recoverable form, with live-auto-recover honoured", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const { page, root } = setup();
+  root.innerHTML =
+    '<form id="search" live-change="validate"><input name="q" value="hi"></form>' +
+    '<form id="other" live-change="validate" live-auto-recover="restore"><input name="x" value="1"></form>' +
+    '<form id="off" live-change="validate" live-auto-recover="ignore"><input name="y"></form>' +
+    '<form live-change="validate"><input name="no-id"></form>';
+  let ws = FakeWebSocket.last();
+  ws.open();
+  const forms = [["search", "validate", { q: "hi" }], ["other", "restore", { x: "1" }]];
+  assert.deepEqual(ws.sent[0][1].f, forms);
+  ws.receive([0, 0]);
+  root.querySelector("[name=q]").value = "typed";
+  ws.drop();
+  t.mock.timers.tick(10);
+  ws = FakeWebSocket.last();
+  ws.open();
+  assert.deepEqual(ws.sent[0][1].f[0], ["search", "validate", { q: "typed" }], "the values as they are now");
+  page.stop();
+});
+
+test("join: a full render keeps what the user typed in recoverable forms, focused or not", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const { page, root } = setup();
+  const form = (q, n) =>
+    `<form id="f" live-change="v"><input name="q" value="${q}"><input name="n" value="${n}">` +
+    `<input type="checkbox" name="c" value="on"><input type="hidden" name="h" value="${n}"></form>` +
+    `<form live-change="v"><input name="lost" value="${q}"></form><p id="s">${q}</p>`;
+  root.innerHTML = form("", "1");
+  const ws = FakeWebSocket.last();
+  root.querySelector("[name=q]").value = "hello";
+  root.querySelector("[name=c]").checked = true;
+  root.querySelector("[name=lost]").value = "gone";
+  ws.open();
+  assert.deepEqual(ws.sent[0][1].f, [["f", "v", { q: "hello", n: "1", c: "on", h: "1" }]]);
+  // The typing goes on while the join is in flight.
+  root.querySelector("[name=q]").value = "hello world";
+  // A server that lost the view renders it from the forms: the recovered
+  // query, a fresh hidden field; the form without an id is not recovered.
+  ws.receive([0, 0, [[9, "", [], form("hello", "2")]]]);
+  assert.equal(root.querySelector("[name=q]").value, "hello world", "newest keystrokes kept");
+  assert.equal(root.querySelector("[name=n]").value, "1");
+  assert.equal(root.querySelector("[name=c]").checked, true);
+  assert.equal(root.querySelector("[name=h]").value, "2", "hidden fields are the server's");
+  assert.equal(root.querySelector("[name=lost]").value, "hello", "a form without an id is rendered afresh");
+  assert.equal(root.querySelector("#s").textContent, "hello");
+  page.stop();
+});
+
+test("join: a view that crashed before answering is rejoined once without forms", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const { page, root } = setup();
+  root.innerHTML = '<form id="f" live-change="v"><input name="q" value="boom"></form>';
+  FakeWebSocket.last().open();
+  assert.equal(FakeWebSocket.last().sent[0][1].f.length, 1);
+  FakeWebSocket.last().readyState = 3;
+  FakeWebSocket.last().onclose({ code: 1011 });
+  t.mock.timers.tick(10);
+  FakeWebSocket.last().open();
+  assert.deepEqual(FakeWebSocket.last().sent[0][1].f, [], "the forms that crashed it are left out");
+  FakeWebSocket.last().receive([0, 0, [[9, "", [], '<form id="f" live-change="v"><input name="q"></form>']]]);
+  FakeWebSocket.last().drop();
+  t.mock.timers.tick(10);
+  FakeWebSocket.last().open();
+  assert.equal(FakeWebSocket.last().sent[0][1].f.length, 1, "and sent again on the next join");
+  page.stop();
+});
+
+test("state events: each new state is dispatched on the root and bubbles to window", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const seen = [];
+  const names = ["loading", "connected", "disconnected", "error"];
+  const listeners = names.map((n) => {
+    const l = (e) => seen.push(`${n}${e.target.hasAttribute("live-root") ? "" : "?"}`);
+    window.addEventListener(`templive:${n}`, l);
+    return [n, l];
+  });
+  try {
+    const { page } = setup({ base: 200, cap: 5000, downDelay: 500 });
+    assert.deepEqual(seen, ["loading"]);
+    FakeWebSocket.last().open();
+    FakeWebSocket.last().receive([0, 0]);
+    FakeWebSocket.last().drop();
+    t.mock.timers.tick(200); // a retry: still loading, no second event
+    FakeWebSocket.last().drop();
+    t.mock.timers.tick(600);
+    FakeWebSocket.last().open();
+    FakeWebSocket.last().receive([0, 0]);
+    assert.deepEqual(seen, ["loading", "connected", "loading", "disconnected", "connected"]);
+    page.stop();
+  } finally {
+    listeners.forEach(([n, l]) => window.removeEventListener(`templive:${n}`, l));
+  }
+});
+
+test("submit: a reply that resets the focused field shows the reset; typing is never overwritten", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const { page, root } = setup();
+  root.innerHTML = '<form id="f" live-change="v" live-submit="save"><input id="q" name="q" value="hi"></form>';
+  const ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  const q = root.querySelector("#q");
+  q.focus();
+  q.value = "hi there";
+  page.push("v", { q: "hi there" }, root.querySelector("#f"), "live-change-loading");
+  ws.receive([0, 1, [[1, "q", [], "value", "hi th"]]]);
+  assert.equal(q.value, "hi there", "a change reply never overwrites the focused field");
+  page.push("save", { q: "hi there" }, root.querySelector("#f"), "live-submit-loading");
+  ws.receive([0, 2, [[1, "q", [], "value", ""]]]);
+  assert.equal(q.value, "", "the submit's reply resets it");
+  assert.equal(root.ownerDocument.activeElement, q, "and it keeps the focus");
+  q.value = "again";
+  page.push("save", { q: "again" }, root.querySelector("#f"), "live-submit-loading");
+  ws.receive([0, 3]);
+  assert.equal(q.value, "again", "a submit that does not reset the field leaves it");
+  page.stop();
+});
+
+test("stop: events still waiting lose their loading class", () => {
+  const { page, root } = setup();
+  const b = root.querySelector("#b");
+  page.push("x", null, b, "live-click-loading");
+  page.stop();
+  assert.ok(!b.classList.contains("live-click-loading"));
 });

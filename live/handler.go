@@ -117,7 +117,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 // serveLive accepts the WebSocket, reads the join, adopts or mounts the
 // view, and serves the connection until it ends.
 func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.opts.OriginPatterns})
+	ws, err := websocket.Accept(withSmallBuffers(w), r, &websocket.AcceptOptions{OriginPatterns: h.opts.OriginPatterns})
 	if err != nil {
 		h.log.WarnContext(r.Context(), "live: websocket upgrade refused", "path", r.URL.Path, "err", err)
 		return // Accept has written the HTTP error

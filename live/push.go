@@ -185,6 +185,15 @@ func (s *session) update() {
 	if s.cur == nil {
 		return // rendered when a connection attaches
 	}
+	// A burst of messages (a busy topic, a streaming task) renders once
+	// when the burst is handled, not once per message: less work, fewer
+	// frames, and no slow-client disconnect for a page that merely
+	// follows a busy topic. A render still goes out every maxCoalesce
+	// messages so a steady stream keeps the page moving.
+	if len(s.mailbox) > 0 && s.coalesced < maxCoalesce {
+		s.coalesced++
+		return
+	}
 	ops, err := s.renderDiff()
 	if err != nil {
 		s.renderFailed(0, err)

@@ -49,6 +49,7 @@ type session struct {
 	cur       *wsConn       // the attached connection, or nil
 	sent      uint64        // patch-carrying frames sent since the page loaded
 	lastRef   uint64        // the newest event ref handled
+	coalesced int           // message updates put off while a burst is handled
 	expiry    *time.Timer   // ends the view if no connection resumes it
 	ops       []htmldiff.Op // reused by every diff
 	pushes    []pushed      // events for the page, sent with the next frame (push.go)
@@ -130,6 +131,7 @@ func (s *session) renderDiff() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.coalesced = 0 // this render shows every update put off
 	s.ops = htmldiff.Diff(s.ops[:0], s.tree, tree)
 	s.tree = tree
 	if len(s.ops) == 0 {
@@ -194,6 +196,9 @@ func (s *session) onEnd(fn func()) {
 	s.cleanupMu.Unlock()
 }
 
+// maxCoalesce bounds how many message updates one render may stand for.
+const maxCoalesce = 32
+
 func (s *session) run() {
 	s.start.Do(func() {
 		s.h.views.add(s)
@@ -241,6 +246,9 @@ func (s *session) loop() {
 		case m := <-s.mailbox:
 			if !s.handle(m) {
 				return
+			}
+			if s.coalesced > 0 && len(s.mailbox) == 0 {
+				s.update() // the end of a burst: the update put off
 			}
 		case <-s.ctx.Done():
 			return

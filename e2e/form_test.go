@@ -2,22 +2,27 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
 
-// value returns the current value (the property, what the user sees) of
+// value returns the current value (the property: what the user sees) of
 // the field matching sel.
 func value(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	return eval[string](t, ctx, `(document.querySelector(`+jsQuote(sel)+`)||{}).value`)
+	return eval[string](t, ctx, fmt.Sprintf(`(document.querySelector(%q)||{}).value`, sel))
 }
 
-func jsQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
+// jsQuote returns s as a JavaScript string literal.
+func jsQuote(s string) string {
+	b, _ := json.Marshal(s) // JSON strings are JavaScript strings
+	return string(b)
+}
 
 // TestFormSurvivesServerKill is the article's demo: what the user typed
 // in /form survives the server being killed and started again, on the

@@ -35,7 +35,7 @@
 // twice. If the view is gone (the server restarted, another instance serves
 // the connection, the page waited too long), the view is mounted afresh
 // from the upgrade request, the page's forms are replayed to it (see
-// Forms), and the page is brought up to date.
+// Reconnects and form recovery), and the page is brought up to date.
 //
 // When a connection drops, the view keeps running for Options.ResumeTimeout:
 // a page that reconnects in time resumes it with its whole state, and events
@@ -91,12 +91,36 @@
 // holds; a malformed chain or a target that matches nothing is a console
 // warning naming the element.
 //
-// # Forms
+// # Reconnects and form recovery
 //
-// When a page rejoins a server that no longer has its view, every form with
-// an id and a live-change binding sends its current values as a change event
-// before the page is re-rendered, so state that lived in the form survives a
-// restart or deploy.
+// The client reconnects with backoff and shows the connection's state with
+// classes on the live root (live-loading, live-connected,
+// live-disconnected after half a second down, live-error), each also
+// dispatched as a bubbling DOM event, templive:connected and so on, for a
+// banner. What the page keeps depends on what the server still has:
+//
+//   - A network drop: the view waited for its page (Options.ResumeTimeout,
+//     at most Options.MaxDetached views) and is resumed with its whole
+//     state; no Mount, no form replay. Events the user triggered while
+//     offline are sent after the rejoin, in order; an event whose reply was
+//     lost is re-sent with the same reference and applied at most once.
+//   - The view is gone (the grace period passed, a restart, a deploy,
+//     another instance): the view is mounted afresh, and every form with an
+//     id and a live-change binding has its current values applied as that
+//     change event (or the event its live-auto-recover attribute names;
+//     live-auto-recover="ignore" opts out) before the first render, so what
+//     lived in the forms is rebuilt from the page with no flicker, and the
+//     fields keep what the user typed. Other state is lost: keep what must
+//     survive a restart in forms, the URL or a store. A recovery event is
+//     an ordinary HandleEvent call: values that fail validation are handled
+//     as for any change, and an error is logged and shown in the browser
+//     console without failing the join. Give each form a stable id.
+//   - The token does not verify (Options.Secrets changed, or it was
+//     tampered with): nothing is mounted and the page reloads, once.
+//
+// Recovery needs the page's token to verify after a restart: set
+// Options.Secrets to the same secret on every instance and across
+// restarts. With the default random secret, pages reload instead.
 //
 // # PubSub
 //

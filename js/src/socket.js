@@ -36,7 +36,11 @@ const DEFAULTS = {
   cap: 5000, // ms, longest reconnect delay
   downDelay: 500, // ms down before live-disconnected shows, so a blip does not flash
   queue: 100, // events kept while disconnected, in flight ones included
+  crashes: 5, // closes with 1011 (the view crashed) within a minute that make the page give up
 };
+
+// CRASH_WINDOW is how long (ms) a crash of the view counts against it.
+const CRASH_WINDOW = 60000;
 
 // RELOAD_WINDOW is how long (ms) a reload blocks the next one of the same URL.
 const RELOAD_WINDOW = 10000;
@@ -105,6 +109,7 @@ export function connect(root, options) {
   let heartbeat, retry, downTimer;
   const pending = new Map(); // ref -> {name, el, cls, frame}, oldest first
   const printLog = logPrinter(); // dev console frames, sent only when the server has one on
+  const crashes = []; // times of the closes with 1011 within CRASH_WINDOW
 
   // Patch hooks: what JS commands changed on an element, its loading class
   // and its live-disable-with text outlive patches of it (the latter two
@@ -182,12 +187,27 @@ export function connect(root, options) {
         console.error(`templive: event "${p.name}" dropped: the view crashed handling it`);
         settle(ref, undefined, "the view crashed");
       }
-      down();
+      // A view that keeps crashing (on Mount, on a message, on render)
+      // is retried later each time, then given up on, visibly.
+      let wait = 0;
+      if (e && e.code === 1011) {
+        const now = Date.now();
+        crashes.push(now);
+        while (now - crashes[0] >= CRASH_WINDOW) crashes.shift();
+        if (crashes.length >= env.crashes) {
+          stop();
+          state(CLASS_ERROR, CLASS_LOADING, CLASS_CONNECTED, CLASS_DISCONNECTED);
+          return console.error(`templive: the view crashed ${crashes.length} times within a minute; not reconnecting (reload the page to try again)`);
+        }
+        wait = env.base * 2 ** (crashes.length - 1);
+      }
+      down(wait);
     };
   }
 
-  // down drops the current socket and schedules the next attempt.
-  function down() {
+  // down drops the current socket and schedules the next attempt, at least
+  // wait ms later.
+  function down(wait = 0) {
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = null;
       try {
@@ -203,7 +223,7 @@ export function connect(root, options) {
     if (stopped) return;
     state(CLASS_LOADING, CLASS_CONNECTED);
     if (!downTimer) downTimer = setTimeout(() => state(CLASS_DISCONNECTED), env.downDelay);
-    retry = setTimeout(open, backoff(attempt++, env.base, env.cap));
+    retry = setTimeout(open, wait + backoff(attempt++, env.base, env.cap));
   }
 
   function receive(frame) {
@@ -217,9 +237,9 @@ export function connect(root, options) {
         state(CLASS_CONNECTED, CLASS_LOADING, CLASS_DISCONNECTED, CLASS_ERROR);
         if (on.up) on.up(again);
         again = true;
-        const restore = frame[2] && keepForms(root);
+        const refill = frame[2] && keepForms(root);
         patch(frame[2]);
-        if (restore) restore();
+        if (refill) refill();
         // In flight when the connection dropped, then queued: all in order.
         pending.forEach((p) => send(p.frame));
         return;

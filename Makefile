@@ -53,8 +53,22 @@ fuzz:
 jstest: node_modules
 	npm test --silent
 
+# Benchmarks, then the bench tool against the demo: latency and bytes per
+# event, and idle connections. BENCH_CLIENTS/BENCH_RATE scale the load run.
+BENCH_CLIENTS ?= 1000
+BENCH_RATE    ?= 1000
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/htmldiff ./live
+	$(GO) build -o $${TMPDIR:-/tmp}/templive-bench ./cmd/templive
+	@bin=$${TMPDIR:-/tmp}/templive-bench; \
+	$$bin demo -addr 127.0.0.1:18099 -dev=false 2>/dev/null & pid=$$!; sleep 1; \
+	$$bin bench -url http://127.0.0.1:18099/counter -clients $(BENCH_CLIENTS) -rate $(BENCH_RATE) -duration 10s -event inc; \
+	kill $$pid; \
+	$$bin demo -addr 127.0.0.1:18098 -dev=false 2>/dev/null & pid=$$!; sleep 1; \
+	base=$$(awk '/VmRSS/{print $$2}' /proc/$$pid/status); \
+	$$bin bench -url http://127.0.0.1:18098/counter -clients $(BENCH_CLIENTS) -idle -hold 8s & bpid=$$!; sleep 6; \
+	held=$$(awk '/VmRSS/{print $$2}' /proc/$$pid/status); wait $$bpid; \
+	echo "server RSS per idle connection: $$(( (held - base) * 1024 / $(BENCH_CLIENTS) )) bytes"; kill $$pid
 
 demo:
 	$(GO) run ./cmd/templive-demo

@@ -184,41 +184,49 @@ func (r *run) progress(ctx context.Context, start time.Time) func() {
 }
 
 // load sends events at the configured total rate, round robin over the
-// clients, each waiting for its reply before it counts.
+// clients, each waiting for its reply before it counts. Events are paced by
+// how many are due since the start, not by ticks, so a busy machine that
+// misses ticks catches up instead of sending fewer.
 func (r *run) load(ctx context.Context, clients []*client) {
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Duration)
 	defer cancel()
-	interval := time.Duration(float64(time.Second) / r.cfg.Rate)
-	tick := time.NewTicker(interval)
+	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
 	var wg sync.WaitGroup
-	for i := 0; ; i++ {
+	start := time.Now()
+	sent, next := 0, 0
+	for {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
 			return
 		case <-tick.C:
 		}
-		c := clients[i%len(clients)]
-		if !c.busy.CompareAndSwap(false, true) {
-			continue // still waiting for its last reply: skip, do not queue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer c.busy.Store(false)
-			d, err := c.event(ctx, r, r.cfg.Event)
-			if err != nil {
-				if ctx.Err() == nil {
-					r.fail(err)
-				}
-				return
+		due := int(time.Since(start).Seconds()*r.cfg.Rate) - sent
+		for ; due > 0; due-- {
+			sent++
+			c := clients[next%len(clients)]
+			next++
+			if !c.busy.CompareAndSwap(false, true) {
+				continue // still waiting for its last reply: skip, do not queue
 			}
-			r.events.Add(1)
-			r.mu.Lock()
-			r.latencies = append(r.latencies, d)
-			r.mu.Unlock()
-		}()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.busy.Store(false)
+				d, err := c.event(ctx, r, r.cfg.Event)
+				if err != nil {
+					if ctx.Err() == nil {
+						r.fail(err)
+					}
+					return
+				}
+				r.events.Add(1)
+				r.mu.Lock()
+				r.latencies = append(r.latencies, d)
+				r.mu.Unlock()
+			}()
+		}
 	}
 }
 

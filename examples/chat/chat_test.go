@@ -5,6 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/templive/templive/live"
+	"github.com/templive/templive/live/livetest"
 )
 
 func TestHandleInfoRefusesBadMessages(t *testing.T) {
@@ -43,5 +48,83 @@ func TestRoomKeepsTheLatestMessages(t *testing.T) {
 	}
 	if len(v.Messages) != MaxMessages || v.Messages[0].ID != "m10" || v.Messages[MaxMessages-1].ID != fmt.Sprint("m", MaxMessages+9) {
 		t.Fatalf("room keeps %d messages, %s to %s", len(v.Messages), v.Messages[0].ID, v.Messages[len(v.Messages)-1].ID)
+	}
+}
+
+// chatSecret is shared by a test's servers, as by an app's instances.
+var chatSecret = [][]byte{[]byte("the chat example's test secret, 32+ bytes")}
+
+func newChat() *live.Handler {
+	return live.NewHandler(New, &live.Options{Secrets: chatSecret})
+}
+
+// hears waits until the page shows a line with text.
+func hears(p *livetest.Page, text string) {
+	p.WaitFor(func(d *goquery.Document) bool {
+		return strings.Contains(d.Find("#messages").Text(), text)
+	})
+}
+
+// TestChatBetweenTabs: what one tab says, every tab of the room shows, the
+// sender's own included, and the sender's draft is cleared.
+func TestChatBetweenTabs(t *testing.T) {
+	s := livetest.NewServer(t, newChat())
+	ann, bob := s.Open("/chat"), s.Open("/chat")
+	ann.Change("#name", "ann")
+	ann.Change("#message", "hi bob")
+	ann.Submit("#chat-form")
+	hears(ann, "hi bob")
+	hears(bob, "hi bob")
+	if got := bob.Text("#messages li b"); got != "ann" {
+		t.Fatalf("bob sees the line from %q, want ann", got)
+	}
+	if got := ann.Value("#message"); got != "" {
+		t.Fatalf("ann's draft holds %q after sending", got)
+	}
+	bob.Change("#message", "hello ann")
+	bob.Submit("#chat-form")
+	hears(ann, "hello ann")
+	if from := ann.Find("#messages li b").Last().Text(); !strings.HasPrefix(from, "guest-") {
+		t.Fatalf("a nameless sender shows as %q, want a guest name", from)
+	}
+}
+
+// TestChatRefusesLongMessages: an over-long message is refused with an
+// error and kept in the draft, to be shortened.
+func TestChatRefusesLongMessages(t *testing.T) {
+	p := livetest.Open(t, newChat(), "/chat")
+	long := strings.Repeat("a", MaxText+1)
+	p.Change("#message", long)
+	if msg := p.ExpectError(func() { p.Submit("#chat-form") }); !strings.Contains(msg, "at most 500 characters") {
+		t.Fatalf("error %q", msg)
+	}
+	if p.Value("#message") != long || p.Find("#messages li").Length() != 0 {
+		t.Fatal("the refused message was lost from the draft, or shown")
+	}
+}
+
+// TestChatKeepsTheFormAcrossRestarts: a tab whose server restarts keeps its
+// name and draft (the form is recovered), not the lines it had shown.
+func TestChatKeepsTheFormAcrossRestarts(t *testing.T) {
+	s := livetest.NewServer(t, newChat())
+	p := s.Open("/chat")
+	p.Change("#name", "ann")
+	p.Change("#message", "first")
+	p.Submit("#chat-form")
+	hears(p, "first")
+	p.Change("#message", "half a tho")
+	p.Blur("#message")
+	s.Restart(newChat())
+	p.Reconnect()
+	if p.Value("#name") != "ann" || p.Value("#message") != "half a tho" {
+		t.Fatalf("after the restart the form holds name %q, message %q", p.Value("#name"), p.Value("#message"))
+	}
+	if n := p.Find("#messages li").Length(); n != 0 {
+		t.Fatalf("the fresh view shows %d lines: they lived in the lost view", n)
+	}
+	p.Submit("#chat-form")
+	hears(p, "half a tho")
+	if got := p.Find("#messages li b").Last().Text(); got != "ann" {
+		t.Fatalf("the recovered name did not reach the server: the line is from %q", got)
 	}
 }

@@ -1,0 +1,77 @@
+package livetest_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/templive/templive/examples/async"
+	"github.com/templive/templive/examples/counter"
+	"github.com/templive/templive/examples/events"
+	"github.com/templive/templive/examples/form"
+	"github.com/templive/templive/examples/sound"
+	"github.com/templive/templive/live"
+	"github.com/templive/templive/live/livetest"
+)
+
+// The examples below are test code: t is the *testing.T of the test
+// function they belong in (func TestCounter(t *testing.T) { ... }).
+var t *testing.T
+
+// A page is opened through the real handler; a click returns once the
+// server's patch is applied.
+func ExampleOpen() {
+	p := livetest.Open(t, live.NewHandler(counter.New, nil), "/counter")
+	p.Click("#inc")
+	p.Click("#inc")
+	if got := p.Text("#count"); got != "2" {
+		t.Errorf("count = %q, want 2", got)
+	}
+}
+
+// A server that loses the view (a restart, a deploy) gets the page's forms
+// back when the page rejoins.
+func ExampleServer_Restart() {
+	secrets := &live.Options{Secrets: [][]byte{[]byte("the same secret on every instance!")}}
+	s := livetest.NewServer(t, live.NewHandler(form.New, secrets))
+	p := s.Open("/form")
+	p.Change("#query", "hello")
+	p.Blur("#query")
+
+	s.Restart(live.NewHandler(form.New, secrets))
+	p.Reconnect() // the fresh view gets "validate" with query=hello first
+
+	if got := p.Text("#server-query"); got != "hello" {
+		t.Errorf("the server holds %q after the restart, want hello", got)
+	}
+}
+
+// A render the view starts itself (a task, a timer, a message) is awaited,
+// not slept for.
+func ExamplePage_WaitFor() {
+	p := livetest.Open(t, live.NewHandler(async.New, nil), "/async")
+	p.Click("#start")
+	p.WaitFor(func(d *goquery.Document) bool {
+		return strings.HasPrefix(d.Find("#state").Text(), "Done")
+	})
+}
+
+// A JS command chain runs on the test DOM: the menu opens with no round
+// trip, which a test can see.
+func ExamplePage_Click_jsCommands() {
+	p := livetest.Open(t, live.NewHandler(events.New, nil), "/menu")
+	p.Click("#menu-button") // live-click={ live.JS().Toggle(live.To("#menu")) }
+	if !p.Visible("#menu") {
+		t.Error("the menu did not open")
+	}
+}
+
+// Pushed events are recorded with their payloads.
+func ExamplePage_AwaitPush() {
+	p := livetest.Open(t, live.NewHandler(sound.New, nil), "/sound")
+	p.Click("#delayed") // the view plays a sound a second later
+	if got := p.AwaitPush("live:sound"); string(got.Payload) != `{"name":"win"}` {
+		t.Errorf("pushed %s", got.Payload)
+	}
+}

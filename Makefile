@@ -4,6 +4,7 @@
 
 GO        ?= go
 FUZZTIME  ?= 10s
+FUZZMS    ?= 10000
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all test deps chromium node_modules generate js fresh vet gotest fuzz jstest bench demo clean
@@ -45,10 +46,18 @@ vet:
 gotest:
 	$(GO) test -race -count=1 ./...
 
-fuzz:
+# Every fuzz target, briefly (FUZZTIME each; FUZZMS for the client's
+# command-runner fuzzer, which is a node test). For a long run:
+# make fuzz FUZZTIME=10m FUZZMS=600000
+fuzz: node_modules
 	$(GO) test ./internal/protocol -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/protocol -run '^$$' -fuzz '^FuzzValues$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzDiff$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzDocUpdate$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzFastParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./live -run '^$$' -fuzz '^FuzzEventValues$$' -fuzztime $(FUZZTIME)
+	TEMPLIVE_FUZZ_MS=$(FUZZMS) node --test js/test/commands.fuzz.test.js
 
 jstest: node_modules
 	npm test --silent

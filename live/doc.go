@@ -245,17 +245,97 @@
 // disconnected), the size of a frame (Options.ReadLimit), the views waiting
 // for adoption or resumption.
 //
-// A panic in a view's callback is recovered and logged with its stack; that
-// view ends and its page reconnects to a fresh one, recovering its forms.
-// The server and every other view carry on.
+// # Crashes
+//
+// A panic in a view's callback (Mount, HandleEvent, HandleInfo,
+// HandleAsync, Render) is recovered and logged with its stack. During a
+// page's GET it is a 500. Once live, the view ends and its connection is
+// closed with status 1011 ("view crashed"); the page reconnects to a fresh
+// view and recovers its forms, without re-sending the event it crashed on.
+// A view that crashes again and again does not make its page spin: the
+// client waits longer after each crash, and after five within a minute it
+// stops, shows live-error and says so in the console. A panic in an async
+// task is no crash: HandleAsync receives a *PanicError. The server and
+// every other view carry on.
+//
+// # Limits
+//
+// Everything a client can make the server hold or do is bounded, with
+// defaults safe for production:
+//
+//   - A frame: Options.ReadLimit bytes (64 KiB); a larger one closes the
+//     connection with 1009. Decoded, an event holds at most 1024 values of
+//     1024 entries, a join at most 64 forms.
+//   - The pace: Options.EventRate frames a second per connection (50, with
+//     bursts of Options.EventBurst, 128); a frame over it is answered with
+//     the error frame [3, ref, "rate limited"], or closes the connection
+//     with 1008 if Options.RateLimitClose is set.
+//   - What waits for a slow client: Options.OutboundQueue frames (64); a
+//     client that stops reading is disconnected with 1013 after a second,
+//     and resyncs when it is back. A view's mailbox: Options.MailboxSize.
+//   - Views: one per connection (a second join on a connection is answered
+//     with an error frame and changes nothing); views mounted for a GET and
+//     not yet joined, Options.MaxPending, for Options.AdoptTimeout; views
+//     whose connection dropped, Options.MaxDetached, for
+//     Options.ResumeTimeout.
+//   - Time: a connection must join within 10 s, and is closed after
+//     Options.IdleTimeout without a frame; a write waits at most
+//     Options.WriteTimeout.
+//
+// Every frame after the join gets an answer (a reply, an error frame, or a
+// close with a code and a reason: 1003 binary frame, 1008 policy, 1009 too
+// big, 1011 crash, 1012 restart, 1013 too slow), a log line, and never a
+// panic. See docs/protocol.md.
+//
+// # Testing
+//
+// Package live/livetest tests views with go test, without a browser: it
+// opens a page through the real Handler over an in-memory connection, clicks,
+// types and submits as a user does, runs JS commands on its DOM, waits for
+// renders and pushes without sleeping, and drops, resumes and recovers the
+// page as a browser would.
 //
 // # Security
 //
-// Live connections are refused across origins unless Options.OriginPatterns
-// allows them, and the upgrade is an ordinary request to the page's URL, so
-// the app's authentication middleware and SameSite cookies protect it as
-// they protect the page. Tokens are HMAC-signed (Options.Secrets, with
-// rotation) and tie a connection to one page of one route. Text reaches the
-// browser as text, never as markup, and the client needs no inline script
-// and no eval: a strict Content-Security-Policy works.
+// Cross-site WebSocket hijacking is the cross-site request forgery of live
+// pages: a page of another site opens a WebSocket to the app, and the
+// browser sends the user's cookies with it. Three things stop it, and none
+// asks the app for a CSRF token:
+//
+//   - The origin check. An upgrade whose Origin header is not the page's own
+//     host is refused with 403, unless Options.OriginPatterns allows it.
+//     Browsers always send Origin with a WebSocket upgrade and scripts cannot
+//     change it. Keep OriginPatterns narrow; never "*".
+//   - The page token. A join must carry the token of a page the server
+//     rendered: HMAC-SHA256, keyed with Options.Secrets, over a random view
+//     id, the route and the time of issue. Another site cannot read it (the
+//     same-origin policy keeps the page from it), and a token is checked in
+//     constant time, in its one strict spelling, for its own route, and
+//     until Options.TokenMaxAge. A tampered, foreign, expired or misrouted
+//     token mounts nothing: the join is answered with a reload frame and
+//     closed with 1008.
+//   - SameSite cookies. The upgrade is an ordinary request to the page's own
+//     URL, so the app's middleware (authentication, sessions) runs for it as
+//     for the page; a session cookie set SameSite=Lax or Strict is not sent
+//     with another site's requests at all, upgrades included.
+//
+// Events travel only over the live connection, never as form posts, so
+// there is no state-changing request for a classic CSRF to forge.
+//
+// A token is the capability for its view: whoever holds a page's token can
+// join its view, and a join on a new connection replaces the old one (that
+// is how a page resumes after a network drop). It is as secret as the page
+// that carries it; serve live routes behind the same authentication as the
+// rest of the app.
+//
+// Secrets rotate: the first signs, all verify. Put the new secret first and
+// drop the old one once TokenMaxAge has passed; pages signed with a dropped
+// secret reload.
+//
+// Text reaches the browser as text, never as markup: what a user types and
+// the server echoes is escaped by templ and patched with text and
+// attribute operations, never innerHTML. The client needs no inline script,
+// no inline event handler and no eval, so a strict Content-Security-Policy
+// (script-src 'self', without 'unsafe-inline' or 'unsafe-eval') works and
+// is recommended; the demo sends one.
 package live

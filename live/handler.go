@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
-	"golang.org/x/net/html"
 
 	"github.com/templive/templive/internal/htmldiff"
 	"github.com/templive/templive/internal/protocol"
@@ -88,6 +88,18 @@ func (h *Handler) scriptURL() string {
 // for the page's live connection to adopt, so Mount runs once per page.
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	s := h.newSession()
+	kept := false
+	defer func() {
+		// Mount's panics are errors already; Render's and the layout's
+		// are a 500 too, logged with their stack.
+		if p := recover(); p != nil {
+			h.log.ErrorContext(r.Context(), "live: view panicked", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			http.Error(w, "internal server error", http.StatusInternalServerError)
+		}
+		if !kept {
+			s.end() // and what a failed Mount started ends with it
+		}
+	}()
 	if err := s.mount(r); err != nil {
 		h.log.ErrorContext(r.Context(), "live: mount failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "internal server error", http.StatusInternalServerError)
@@ -109,6 +121,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.pending.put(s, h.opts.MaxPending, h.opts.AdoptTimeout)
+	kept = true
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store") // the token is per page load
 	w.Write(buf.Bytes())
@@ -181,6 +194,7 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 	s := h.newSession()
 	s.id = tok.id
 	if err := s.mount(r); err != nil {
+		s.end()
 		return nil, err
 	}
 	s.recovered = true
@@ -308,4 +322,4 @@ func (l *liveViews) reattach() {
 }
 
 // parse is the one place rendered HTML becomes a tree.
-func parse(body []byte) (*html.Node, error) { return htmldiff.Parse(body) }
+func parse(body []byte) (*htmldiff.Doc, error) { return htmldiff.NewDoc(body) }

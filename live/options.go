@@ -79,8 +79,9 @@ type Options struct {
 	MailboxSize int
 
 	// OutboundQueue bounds the frames waiting for a slow client. A client
-	// that falls further behind is disconnected (it resyncs when it
-	// reconnects). Default 64.
+	// that falls further behind, and does not catch up within a second, is
+	// disconnected with status 1013 (it resyncs when it reconnects); the
+	// view waits for it meanwhile. Default 64.
 	OutboundQueue int
 
 	// WriteTimeout bounds one frame write. Default 10 s.
@@ -89,6 +90,27 @@ type Options struct {
 	// IdleTimeout closes a connection that sent nothing, heartbeats
 	// included, for this long. Default 90 s (the client beats every 30 s).
 	IdleTimeout time.Duration
+
+	// EventRate bounds the frames one connection may send after its join,
+	// events and anything else, per second: a token bucket that refills at
+	// EventRate and holds EventBurst. Default 50 per second, with a burst
+	// of 128, far above what a person clicking and typing sends (a
+	// debounced field sends one event per pause). A negative EventRate
+	// turns the limit off, which leaves a flood limited only by how fast
+	// the view handles it.
+	EventRate float64
+
+	// EventBurst is how many frames a connection may send at once, above
+	// EventRate, after a quiet spell. Default 128: more than the 100 events
+	// the client keeps while offline and sends together when it rejoins.
+	EventBurst int
+
+	// RateLimitClose closes a connection that sends faster than EventRate
+	// with status 1008 (policy violation); its page reconnects with
+	// backoff. By default each frame over the limit is dropped instead and
+	// answered with an error frame, [3, ref, "rate limited"], which the
+	// page shows in its console, and the connection carries on.
+	RateLimitClose bool
 
 	// PubSub carries messages between views (see Topic). Nil gives the
 	// Handler its own in-process PubSub: views on other routes do not hear
@@ -127,6 +149,10 @@ func (o *Options) withDefaults() Options {
 	setDefault(&out.OutboundQueue, 64)
 	setDefault(&out.WriteTimeout, 10*time.Second)
 	setDefault(&out.IdleTimeout, 90*time.Second)
+	if out.EventRate == 0 {
+		out.EventRate = 50
+	}
+	setDefault(&out.EventBurst, 128)
 	if out.PubSub == nil {
 		out.PubSub = NewLocalPubSub()
 	}

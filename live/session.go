@@ -7,10 +7,10 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
-	"golang.org/x/net/html"
 
 	"github.com/templive/templive/internal/htmldiff"
 	"github.com/templive/templive/internal/protocol"
@@ -30,6 +30,7 @@ type session struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	endOnce sync.Once
+	crashed atomic.Bool // a callback panicked: pages hear 1011 (endStatus)
 	start   sync.Once
 
 	liveMu   sync.Mutex
@@ -43,7 +44,7 @@ type session struct {
 
 	// Owned by the loop goroutine once it runs (by the mounting request
 	// before).
-	tree      *html.Node // the last render, as the client has it
+	doc       *htmldiff.Doc // the last render, as the client has it
 	connected bool
 	recovered bool          // mounted on join: the page's DOM is from another life
 	cur       *wsConn       // the attached connection, or nil
@@ -105,18 +106,18 @@ func (s *session) mount(r *http.Request) (err error) {
 	return m.Mount(context.WithValue(r.Context(), sessionKey{}, s), s.conn, r)
 }
 
-// renderTree renders the view, keeps its tree as what the client will have,
-// and returns the HTML.
+// renderTree renders the view, keeps it as what the client will have, and
+// returns the HTML.
 func (s *session) renderTree(ctx context.Context) ([]byte, error) {
 	body, err := renderView(ctx, s.view)
 	if err != nil {
 		return nil, err
 	}
-	tree, err := parse(body)
+	doc, err := parse(body)
 	if err != nil {
 		return nil, err
 	}
-	s.tree = tree
+	s.doc = doc
 	return body, nil
 }
 
@@ -127,13 +128,11 @@ func (s *session) renderDiff() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	tree, err := parse(body)
-	if err != nil {
+	// Update parses and diffs again only what changed since the last render.
+	if s.ops, err = s.doc.Update(s.ops[:0], body); err != nil {
 		return nil, err
 	}
 	s.coalesced = 0 // this render shows every update put off
-	s.ops = htmldiff.Diff(s.ops[:0], s.tree, tree)
-	s.tree = tree
 	if len(s.ops) == 0 {
 		return nil, nil
 	}
@@ -198,6 +197,14 @@ func (s *session) onEnd(fn func()) {
 
 // maxCoalesce bounds how many message updates one render may stand for.
 const maxCoalesce = 32
+
+// endStatus is the close status for a page whose view ended.
+func (s *session) endStatus() (websocket.StatusCode, string) {
+	if s.crashed.Load() {
+		return statusViewCrashed, "view crashed"
+	}
+	return websocket.StatusServiceRestart, "view ended"
+}
 
 func (s *session) run() {
 	s.start.Do(func() {
@@ -264,6 +271,10 @@ func (s *session) handle(m message) (ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.h.log.ErrorContext(s.ctx, "live: view panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			// Forget the view before the page hears of the crash: a
+			// rejoin that still found it would post to a dead mailbox.
+			s.h.views.remove(s)
+			s.crashed.Store(true)
 			if s.cur != nil {
 				s.cur.fail(statusViewCrashed, "view crashed")
 			}

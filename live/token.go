@@ -57,7 +57,10 @@ func parseToken(s string, secrets [][]byte, maxAge time.Duration, now time.Time)
 	if !ok || len(s) > 4096 {
 		return token{}, errTokenMalformed
 	}
-	enc := base64.RawURLEncoding
+	// Strict: a token has one spelling. The lenient decoder ignores the
+	// unused low bits of the last character, so a tampered token would
+	// still verify.
+	enc := base64.RawURLEncoding.Strict()
 	payload, err1 := enc.DecodeString(p)
 	mac, err2 := enc.DecodeString(sig)
 	if err1 != nil || err2 != nil || len(payload) < 25 || payload[0] != tokenVersion {

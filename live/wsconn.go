@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -19,16 +20,19 @@ const (
 
 // A wsConn is one WebSocket attached to a session. The goroutine serving the
 // HTTP request reads; a second one writes from a bounded queue, so a view
-// never blocks on a slow network. Both end with the connection.
+// does not wait for the network (at most slowClientGrace, for a client that
+// falls behind). Both end with the connection.
 type wsConn struct {
-	h      *Handler
-	ws     *websocket.Conn
-	out    chan []byte
-	logs   chan []byte // dev console frames (console.go): sent when out is empty, never a cause to disconnect
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	once   sync.Once
+	h       *Handler
+	ws      *websocket.Conn
+	out     chan []byte
+	logs    chan []byte // dev console frames (console.go): sent when out is empty, never a cause to disconnect
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	once    sync.Once
+	slow    atomic.Bool // the outbound queue overflowed: logged once
+	closing atomic.Bool // fail was called
 }
 
 func newWSConn(h *Handler, ws *websocket.Conn) *wsConn {
@@ -66,6 +70,11 @@ func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 	c.wg.Add(1)
 	go c.writeLoop()
 	s.run()
+	// However the view ends, its page hears of it, even when the view
+	// ended before it took this join (a crash on a message it had
+	// waiting): a join must never go unanswered.
+	stop := context.AfterFunc(s.ctx, func() { c.fail(s.endStatus()) })
+	defer stop()
 	if !s.post(c.ctx, attachMsg{c, join}) {
 		c.fail(websocket.StatusTryAgainLater, "view ended")
 		return
@@ -75,6 +84,7 @@ func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 }
 
 func (c *wsConn) readLoop(ctx context.Context, s *session) {
+	limit := newRateLimiter(c.h.opts.EventRate, c.h.opts.EventBurst, time.Now())
 	for {
 		rctx, cancel := context.WithTimeout(c.ctx, c.h.opts.IdleTimeout)
 		typ, data, err := c.ws.Read(rctx)
@@ -89,6 +99,18 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 		if typ != websocket.MessageText {
 			c.fail(websocket.StatusUnsupportedData, "binary frames are not supported")
 			return
+		}
+		if !limit.allow(time.Now()) {
+			if !limit.warned {
+				limit.warned = true
+				c.h.log.WarnContext(ctx, "live: client over the event rate", "rate", c.h.opts.EventRate, "burst", c.h.opts.EventBurst, "close", c.h.opts.RateLimitClose)
+			}
+			if c.h.opts.RateLimitClose {
+				c.fail(websocket.StatusPolicyViolation, "rate limited")
+				return
+			}
+			c.send(protocol.AppendError(nil, eventRef(data), "rate limited"))
+			continue
 		}
 		msg, err := protocol.Decode(data)
 		if err != nil {
@@ -137,13 +159,34 @@ func (c *wsConn) writeLoop() {
 	}
 }
 
-// send queues a frame without blocking. A client too slow to drain its
-// queue is disconnected: it resyncs when it comes back, and the server never
-// buffers without bound.
+// slowClientGrace is how long a full outbound queue may stay full before
+// its client is disconnected.
+const slowClientGrace = time.Second
+
+// send queues a frame. A client too slow to drain its queue is
+// disconnected: it resyncs when it comes back, and the server never buffers
+// without bound. A queue that is full only for a moment (a burst of events
+// outran the writing goroutine) makes the caller wait for room, up to
+// slowClientGrace: the view, or the reading of the client's frames, slows
+// down to the client's pace instead.
 func (c *wsConn) send(frame []byte) {
 	select {
 	case c.out <- frame:
+		return
 	default:
+	}
+	if c.closing.Load() {
+		return // it is going away: drop, do not wait
+	}
+	t := time.NewTimer(slowClientGrace)
+	defer t.Stop()
+	select {
+	case c.out <- frame:
+	case <-c.ctx.Done():
+	case <-t.C:
+		if c.slow.CompareAndSwap(false, true) {
+			c.h.log.Warn("live: client too slow, disconnecting", "queue", cap(c.out))
+		}
 		c.fail(websocket.StatusTryAgainLater, "client too slow")
 	}
 }
@@ -159,6 +202,7 @@ func (c *wsConn) sendNow(frame []byte) {
 // handshake runs on its own goroutine so no caller blocks on a dead peer.
 func (c *wsConn) fail(code websocket.StatusCode, reason string) {
 	c.once.Do(func() {
+		c.closing.Store(true)
 		if len(reason) > 120 { // a close reason fits in 123 bytes
 			reason = reason[:120]
 		}

@@ -32,7 +32,7 @@ const OPS = {
     el.dispatchEvent(new W.CustomEvent(a.event, { bubbles: true, detail: a.value || {} }));
   }),
   push: (a, c) => {
-    if (!a.event) return warn(c.el, "push without an event");
+    if (!a.event || typeof a.event !== "string") return warn(c.el, "push without an event");
     if (!c.push) return warn(c.el, `nowhere to push "${a.event}"`);
     // Event values travel as strings.
     const v = {};
@@ -90,7 +90,8 @@ export function execute(json, el, push, depth = 0) {
   }
   for (const cmd of cmds) {
     const [op, args] = Array.isArray(cmd) ? cmd : [];
-    const fn = OPS[op];
+    // Only a string names an op: an object could not even be a key.
+    const fn = typeof op === "string" && OPS[op];
     if (!fn) {
       warn(el, `unknown JS command ${JSON.stringify(op)}`);
       continue;

@@ -68,6 +68,7 @@ BENCH_CLIENTS ?= 1000
 BENCH_RATE    ?= 1000
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/htmldiff ./live
+	$(GO) test -run '^$$' -bench PatchApplyInBrowser -benchtime 200x ./e2e
 	$(GO) build -o $${TMPDIR:-/tmp}/templive-bench ./cmd/templive
 	@bin=$${TMPDIR:-/tmp}/templive-bench; \
 	$$bin demo -addr 127.0.0.1:18099 -dev=false 2>/dev/null & pid=$$!; sleep 1; \

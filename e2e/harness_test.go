@@ -22,7 +22,7 @@ import (
 
 // chromiumPath finds the browser, or skips the test where there is none
 // and CI did not ask for browser tests (make test installs Chromium).
-func chromiumPath(t *testing.T) string {
+func chromiumPath(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -38,7 +38,7 @@ func chromiumPath(t *testing.T) string {
 
 // newBrowser starts a headless Chromium for one test and returns a context
 // for its first tab.
-func newBrowser(t *testing.T) context.Context {
+func newBrowser(t testing.TB) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
@@ -59,7 +59,7 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 // newTab opens another tab in the browser of ctx.
-func newTab(t *testing.T, ctx context.Context) context.Context {
+func newTab(t testing.TB, ctx context.Context) context.Context {
 	t.Helper()
 	tab, cancel := chromedp.NewContext(ctx)
 	t.Cleanup(cancel)
@@ -82,7 +82,7 @@ func startDemo(t *testing.T, cfg demo.Config) string {
 }
 
 // run runs browser steps with a deadline, failing the test on error.
-func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+func run(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -92,7 +92,7 @@ func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Vo
 }
 
 // eval evaluates a JavaScript expression in the page.
-func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+func eval[T any](t testing.TB, ctx context.Context, expr string) T {
 	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -104,7 +104,7 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 }
 
 // waitFor polls a JavaScript condition until it is true.
-func waitFor(t *testing.T, ctx context.Context, what, expr string) {
+func waitFor(t testing.TB, ctx context.Context, what, expr string) {
 	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -114,7 +114,7 @@ func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 }
 
 // text returns the text content of the first element matching sel.
-func text(t *testing.T, ctx context.Context, sel string) string {
+func text(t testing.TB, ctx context.Context, sel string) string {
 	t.Helper()
 	return eval[string](t, ctx, fmt.Sprintf(`(document.querySelector(%q)||{}).textContent`, sel))
 }
@@ -200,7 +200,7 @@ func (p *proxy) setDown(down bool) {
 
 // consoleLog records the tab's console messages from now on and returns a
 // func that reports those seen so far.
-func consoleLog(t *testing.T, ctx context.Context) func() []chromedp.ConsoleMessage {
+func consoleLog(t testing.TB, ctx context.Context) func() []chromedp.ConsoleMessage {
 	t.Helper()
 	var mu sync.Mutex
 	var msgs []chromedp.ConsoleMessage

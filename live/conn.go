@@ -23,15 +23,6 @@ func (c *Conn) Connected() bool { return c.s.connected }
 // ErrMailboxFull when the view is too far behind; the message is then
 // dropped.
 func (c *Conn) Send(msg any) error {
-	select {
-	case <-c.s.done:
-		return ErrNotConnected
-	default:
-	}
-	select {
-	case c.s.mailbox <- infoMsg{msg}:
-		return nil
-	default:
-		return ErrMailboxFull
-	}
+	_, err := c.s.tryPost(infoMsg{msg})
+	return err
 }

@@ -365,8 +365,8 @@ func (h *consoleHub) publish(body []byte) {
 }
 
 // watch streams records to the page on c, whose view is id, until c ends:
-// first the replay, then every new record. It must be called before c's
-// write loop starts. A connection that is not allowed gets nothing.
+// first the replay, then every new record. It must be called before c
+// serves. A connection that is not allowed gets nothing.
 func (d *DevConsole) watch(r *http.Request, c *wsConn, id viewID) {
 	h := d.hub
 	if !h.opts.AllowRemote && !loopbackRequest(r) {
@@ -383,7 +383,6 @@ func (d *DevConsole) watch(r *http.Request, c *wsConn, id viewID) {
 	h.pages[p] = struct{}{}
 	h.mu.Unlock()
 	p.signal()
-	c.logs = make(chan []byte, 1)
 	c.wg.Add(1)
 	go h.pump(c, p)
 }
@@ -409,9 +408,7 @@ func (h *consoleHub) pump(c *wsConn, p *consolePage) {
 		if frame == nil {
 			continue
 		}
-		select {
-		case c.logs <- frame:
-		case <-c.ctx.Done():
+		if !c.sendLog(frame) {
 			return
 		}
 		pace.Reset(consoleGap)

@@ -2,6 +2,7 @@ package live
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -127,17 +128,24 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-// serveLive accepts the WebSocket, reads the join, adopts or mounts the
-// view, and serves the connection until it ends.
+// serveLive accepts the WebSocket, reads the join, and adopts or mounts the
+// view. A goroutine of the connection's own then serves it until it ends,
+// and this one returns: net/http lets go of what it kept for the request.
 func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
-	ws, err := websocket.Accept(withSmallBuffers(w), r, &websocket.AcceptOptions{OriginPatterns: h.opts.OriginPatterns})
+	rw, sb := withSmallBuffers(w)
+	ws, err := websocket.Accept(rw, r, &websocket.AcceptOptions{OriginPatterns: h.opts.OriginPatterns})
 	if err != nil {
 		h.log.WarnContext(r.Context(), "live: websocket upgrade refused", "path", r.URL.Path, "err", err)
 		return // Accept has written the HTTP error
 	}
 	ws.SetReadLimit(h.opts.ReadLimit)
-	c := newWSConn(h, ws)
-	defer c.wait()
+	c := newWSConn(h, ws, sb.conn)
+	served := false
+	defer func() {
+		if !served {
+			c.wait()
+		}
+	}()
 	if h.closed.Load() {
 		c.fail(websocket.StatusServiceRestart, "server shutting down")
 		return
@@ -163,7 +171,14 @@ func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
 	if h.opts.DevConsole != nil {
 		h.opts.DevConsole.watch(r, c, s.id)
 	}
-	c.serve(r.Context(), s, join)
+	// What the connection logs keeps the request's values (the app's
+	// middleware may have put a request ID there), not its end.
+	ctx := context.WithoutCancel(r.Context())
+	served = true
+	go func() {
+		defer c.wait()
+		c.serve(ctx, s, join)
+	}()
 }
 
 // reloadError is a join the client cannot recover from but by reloading.

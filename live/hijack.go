@@ -6,31 +6,40 @@ import (
 	"net/http"
 )
 
-// connBufferSize sizes the write buffer a live connection keeps for its
-// whole life. net/http hands a hijacked connection a fresh 4 KiB one, which
-// a WebSocket of small frames never needs: this saves about 3.5 KiB for
-// every idle connection. Larger frames pass straight through bufio.
-//
-// The read buffer stays net/http's own: replacing it too corrupted reads
-// under load in tests, for reasons not yet understood.
+// connBufferSize sizes the read and write buffers a live connection keeps
+// for its whole life. net/http hands a hijacked connection 4 KiB of each,
+// which a WebSocket of small frames never needs; larger frames pass
+// straight through bufio.
 const connBufferSize = 512
 
 // smallBuffers wraps a ResponseWriter so that the connection coder/websocket
-// hijacks from it comes with a small write buffer.
+// hijacks from it comes with small buffers and none of net/http's: once
+// the handler returns, nothing of the HTTP connection stays reachable. It
+// keeps the hijacked connection, whose deadlines bound the WebSocket's
+// reads and writes.
 type smallBuffers struct {
 	http.ResponseWriter
-	hj http.Hijacker
+	hj   http.Hijacker
+	conn net.Conn
 }
 
-func withSmallBuffers(w http.ResponseWriter) http.ResponseWriter {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		return w // Accept reports the missing Hijacker itself
+// withSmallBuffers wraps w when it, or a writer it wraps (Unwrap), can be
+// hijacked; otherwise it returns w, and websocket.Accept refuses it.
+func withSmallBuffers(w http.ResponseWriter) (http.ResponseWriter, *smallBuffers) {
+	for rw := w; ; {
+		switch t := rw.(type) {
+		case http.Hijacker:
+			sb := &smallBuffers{ResponseWriter: w, hj: t}
+			return sb, sb
+		case interface{ Unwrap() http.ResponseWriter }:
+			rw = t.Unwrap()
+		default:
+			return w, nil
+		}
 	}
-	return smallBuffers{w, hj}
 }
 
-func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (w *smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	c, brw, err := w.hj.Hijack()
 	if err != nil {
 		return nil, nil, err
@@ -39,8 +48,16 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		c.Close()
 		return nil, nil, err
 	}
-	return c, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(c, connBufferSize)), nil
+	r := brw.Reader
+	if r.Buffered() == 0 {
+		// What the client sent after the request is already in
+		// net/http's reader; without it, a small one reads from the
+		// connection.
+		r = bufio.NewReaderSize(c, connBufferSize)
+	}
+	w.conn = c
+	return c, bufio.NewReadWriter(r, bufio.NewWriterSize(c, connBufferSize)), nil
 }
 
 // Unwrap gives http.ResponseController the original writer.
-func (w smallBuffers) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *smallBuffers) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -190,7 +190,7 @@ func (s *session) update() {
 	// frames, and no slow-client disconnect for a page that merely
 	// follows a busy topic. A render still goes out every maxCoalesce
 	// messages so a steady stream keeps the page moving.
-	if len(s.mailbox) > 0 && s.coalesced < maxCoalesce {
+	if s.waiting() > 0 && s.coalesced < maxCoalesce {
 		s.coalesced++
 		return
 	}

@@ -21,17 +21,22 @@ import (
 // reaches the view through its bounded mailbox. A session outlives the
 // connections that attach to it only as long as the handler allows.
 type session struct {
-	h       *Handler
-	id      viewID
-	view    View
-	conn    *Conn
-	mailbox chan message
-	ctx     context.Context // the view's own: cancelled when the view ends
-	cancel  context.CancelFunc
-	done    chan struct{}
-	endOnce sync.Once
-	crashed atomic.Bool // a callback panicked: pages hear 1011 (endStatus)
-	start   sync.Once
+	h         *Handler
+	id        viewID
+	view      View
+	conn      *Conn
+	mailboxMu sync.Mutex
+	mailbox   fifo[message]   // at most Options.MailboxSize
+	ctx       context.Context // the view's own: cancelled when the view ends
+	cancel    context.CancelFunc
+	done      chan struct{}
+	endOnce   sync.Once
+	crashed   atomic.Bool // a callback panicked: pages hear 1011 (endStatus)
+	start     sync.Once
+	// running is held by whoever runs the view's callbacks: the mounting
+	// request, then the goroutine draining the mailbox (drain). Only its
+	// holder touches the fields below marked as the loop's.
+	running atomic.Bool
 
 	liveMu   sync.Mutex
 	live     bool     // the loop runs: the view was adopted or mounted on join
@@ -42,8 +47,7 @@ type session struct {
 	subs      viewSubs // the view's PubSub topics (pubsub.go)
 	work      workers  // the view's async tasks and timers (async.go)
 
-	// Owned by the loop goroutine once it runs (by the mounting request
-	// before).
+	// The loop's: owned by the holder of running.
 	doc       *htmldiff.Doc // the last render, as the client has it
 	connected bool
 	recovered bool          // mounted on join: the page's DOM is from another life
@@ -77,16 +81,16 @@ type (
 
 func (h *Handler) newSession() *session {
 	s := &session{
-		h:       h,
-		id:      newViewID(),
-		view:    h.newView(),
-		mailbox: make(chan message, h.opts.MailboxSize),
-		done:    make(chan struct{}),
+		h:    h,
+		id:   newViewID(),
+		view: h.newView(),
+		done: make(chan struct{}),
 	}
 	// The view's context names it, so that what its callbacks log is
 	// attributed to its page (console.go).
 	s.ctx, s.cancel = context.WithCancel(context.WithValue(context.Background(), sessionKey{}, s))
 	s.conn = &Conn{s: s}
+	s.running.Store(true) // the mounting request's, until run
 	return s
 }
 
@@ -152,14 +156,57 @@ func (s *session) renderAll() ([]byte, error) {
 // post delivers m to the view's mailbox, waiting for room. It reports false
 // if the view ended or ctx was cancelled first.
 func (s *session) post(ctx context.Context, m message) bool {
-	select {
-	case s.mailbox <- m:
-		return true
-	case <-s.done:
-		return false
-	case <-ctx.Done():
-		return false
+	for {
+		switch room, err := s.tryPost(m); err {
+		case nil:
+			return true
+		case ErrMailboxFull:
+			select {
+			case <-room:
+			case <-s.done:
+				return false
+			case <-ctx.Done():
+				return false
+			}
+		default:
+			return false
+		}
 	}
+}
+
+// tryPost delivers m to the view's mailbox if it has room. If not, it
+// returns ErrMailboxFull and a channel closed when there may be room.
+func (s *session) tryPost(m message) (room <-chan struct{}, err error) {
+	s.mailboxMu.Lock()
+	select {
+	case <-s.done:
+		s.mailboxMu.Unlock()
+		return nil, ErrNotConnected
+	default:
+	}
+	if s.mailbox.len() >= s.h.opts.MailboxSize {
+		room = s.mailbox.wait()
+		s.mailboxMu.Unlock()
+		return room, ErrMailboxFull
+	}
+	s.mailbox.push(m)
+	s.mailboxMu.Unlock()
+	s.wake()
+	return nil, nil
+}
+
+// next takes the oldest message from the mailbox.
+func (s *session) next() (message, bool) {
+	s.mailboxMu.Lock()
+	defer s.mailboxMu.Unlock()
+	return s.mailbox.pop()
+}
+
+// waiting reports how many messages wait in the mailbox.
+func (s *session) waiting() int {
+	s.mailboxMu.Lock()
+	defer s.mailboxMu.Unlock()
+	return s.mailbox.len()
 }
 
 // end ends the view: its context is cancelled, its mailbox refuses
@@ -176,6 +223,7 @@ func (s *session) end() {
 		for i := len(fns) - 1; i >= 0; i-- {
 			fns[i]()
 		}
+		s.wake() // the loop finishes the view, if it runs (drain)
 	})
 }
 
@@ -218,7 +266,7 @@ func (s *session) run() {
 		for _, fn := range deferred {
 			fn()
 		}
-		go s.loop()
+		go s.drain() // with running, from the mounting request
 	})
 }
 
@@ -236,31 +284,62 @@ func (s *session) whenLive(fn func()) {
 	fn()
 }
 
-func (s *session) loop() {
-	defer func() {
-		if s.expiry != nil {
-			s.expiry.Stop()
-			s.h.views.reattach() // no longer waiting
-		}
-		s.h.views.remove(s)
-		if s.cur != nil { // the view ended under its page: let it reconnect
-			s.cur.fail(websocket.StatusServiceRestart, "view ended")
-		}
-		s.end()
-	}()
+// The view's loop. A view is an actor: one goroutine at a time runs its
+// callbacks, one message at a time, in order. That goroutine lives while
+// there is work: drain handles what is in the mailbox, then ends, and the
+// next post starts another. A view that waits (the usual state of a page)
+// costs no goroutine and no stack; its state stays where it was.
+//
+// Handing over is race free: the holder of running drains; to end, it lets
+// running go and looks once more, so a message posted meanwhile is taken
+// either by it or by the goroutine the post started (wake).
+
+// wake makes sure a goroutine drains the mailbox.
+func (s *session) wake() {
+	if s.running.CompareAndSwap(false, true) {
+		go s.drain()
+	}
+}
+
+// drain runs the view's messages until none is left, or until the view
+// ends; then it finishes the view, and running is never let go.
+func (s *session) drain() {
 	for {
-		select {
-		case m := <-s.mailbox:
-			if !s.handle(m) {
-				return
-			}
-			if s.coalesced > 0 && len(s.mailbox) == 0 {
-				s.update() // the end of a burst: the update put off
-			}
-		case <-s.ctx.Done():
+		if s.ctx.Err() != nil {
+			s.finish()
 			return
 		}
+		if m, ok := s.next(); ok {
+			if !s.handle(m) {
+				s.finish()
+				return
+			}
+			if s.coalesced > 0 && s.waiting() == 0 {
+				s.update() // the end of a burst: the update put off
+			}
+			continue
+		}
+		s.running.Store(false)
+		if s.waiting() == 0 && s.ctx.Err() == nil {
+			return
+		}
+		if !s.running.CompareAndSwap(false, true) {
+			return // the goroutine a post started has it
+		}
 	}
+}
+
+// finish ends the view from its loop.
+func (s *session) finish() {
+	if s.expiry != nil {
+		s.expiry.Stop()
+		s.h.views.reattach() // no longer waiting
+	}
+	s.h.views.remove(s)
+	if s.cur != nil { // the view ended under its page: let it reconnect
+		s.cur.fail(websocket.StatusServiceRestart, "view ended")
+	}
+	s.end()
 }
 
 // handle runs one message. It reports false when the view must end. A

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"errors"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,33 +19,42 @@ const (
 	joinTimeout       = 10 * time.Second
 )
 
-// A wsConn is one WebSocket attached to a session. The goroutine serving the
-// HTTP request reads; a second one writes from a bounded queue, so a view
-// does not wait for the network (at most slowClientGrace, for a client that
-// falls behind). Both end with the connection.
+// A wsConn is one WebSocket attached to a session. One goroutine reads;
+// frames to send wait in a bounded queue that a writer goroutine drains, so
+// a view does not wait for the network (at most slowClientGrace, for a
+// client that falls behind). The writer runs only while there is something
+// to write: an idle connection costs one goroutine, its reader.
 type wsConn struct {
 	h       *Handler
 	ws      *websocket.Conn
-	out     chan []byte
-	logs    chan []byte // dev console frames (console.go): sent when out is empty, never a cause to disconnect
+	nc      net.Conn // under ws: its deadlines bound reads and writes
 	ctx     context.Context
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	once    sync.Once
 	slow    atomic.Bool // the outbound queue overflowed: logged once
 	closing atomic.Bool // fail was called
+
+	mu      sync.Mutex
+	out     fifo[[]byte]  // the view's frames waiting, at most OutboundQueue
+	log     []byte        // a dev console frame waiting (console.go): written when out is empty
+	writing bool          // the writer goroutine runs
+	written bool          // the join's answer is out: console frames may follow it
+	dead    bool          // the connection is over: frames are dropped and no writer starts
+	logRoom chan struct{} // closed when the log frame is taken, for the console waiting
 }
 
-func newWSConn(h *Handler, ws *websocket.Conn) *wsConn {
+func newWSConn(h *Handler, ws *websocket.Conn, nc net.Conn) *wsConn {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &wsConn{h: h, ws: ws, out: make(chan []byte, h.opts.OutboundQueue), ctx: ctx, cancel: cancel}
+	return &wsConn{h: h, ws: ws, nc: nc, ctx: ctx, cancel: cancel}
 }
 
 // readJoin reads the first frame, which must be a join.
 func (c *wsConn) readJoin(ctx context.Context) (*protocol.Join, error) {
-	rctx, cancel := context.WithTimeout(ctx, joinTimeout)
-	defer cancel()
-	typ, data, err := c.ws.Read(rctx)
+	// A deadline, not a context: the WebSocket would keep the context
+	// until the next frame, the connection's whole idle life.
+	c.nc.SetReadDeadline(time.Now().Add(joinTimeout))
+	typ, data, err := c.ws.Read(context.Background())
 	if err != nil {
 		c.fail(websocket.StatusPolicyViolation, "no join")
 		return nil, err
@@ -67,8 +77,6 @@ func (c *wsConn) readJoin(ctx context.Context) (*protocol.Join, error) {
 
 // serve attaches the connection to s and reads until the connection ends.
 func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
-	c.wg.Add(1)
-	go c.writeLoop()
 	s.run()
 	// However the view ends, its page hears of it, even when the view
 	// ended before it took this join (a crash on a message it had
@@ -86,9 +94,11 @@ func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 func (c *wsConn) readLoop(ctx context.Context, s *session) {
 	limit := newRateLimiter(c.h.opts.EventRate, c.h.opts.EventBurst, time.Now())
 	for {
-		rctx, cancel := context.WithTimeout(c.ctx, c.h.opts.IdleTimeout)
-		typ, data, err := c.ws.Read(rctx)
-		cancel()
+		// A deadline on the connection, not a context, bounds the wait:
+		// it costs no timer, goroutine or allocation per frame. Ending
+		// the connection closes it, which ends the read too.
+		c.nc.SetReadDeadline(time.Now().Add(c.h.opts.IdleTimeout))
+		typ, data, err := c.ws.Read(context.Background())
 		if err != nil {
 			if errors.Is(err, websocket.ErrMessageTooBig) {
 				c.h.log.WarnContext(ctx, "live: frame over the read limit", "limit", c.h.opts.ReadLimit)
@@ -133,30 +143,66 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 	}
 }
 
+// writeLoop writes queued frames until none is left, then ends; send
+// starts it again. The view's frames go first, dev console frames when
+// there is nothing else to write.
 func (c *wsConn) writeLoop() {
 	defer c.wg.Done()
-	var logs chan []byte // nil, never ready, until the join's answer is written
 	for {
-		var frame []byte
-		select { // the view's frames first
-		case frame = <-c.out:
-		default:
-			select {
-			case frame = <-c.out:
-			case frame = <-logs: // dev console frames (console.go)
-			case <-c.ctx.Done():
-				return
-			}
+		c.mu.Lock()
+		frame := c.nextLocked()
+		if frame == nil {
+			c.writing = false
+			c.mu.Unlock()
+			return
 		}
-		wctx, cancel := context.WithTimeout(c.ctx, c.h.opts.WriteTimeout)
-		err := c.ws.Write(wctx, websocket.MessageText, frame)
-		cancel()
-		if err != nil {
+		c.mu.Unlock()
+		c.nc.SetWriteDeadline(time.Now().Add(c.h.opts.WriteTimeout))
+		if err := c.ws.Write(context.Background(), websocket.MessageText, frame); err != nil {
+			c.mu.Lock()
+			c.endLocked()
+			c.writing = false
+			c.mu.Unlock()
+			c.ws.CloseNow() // the reader ends with it
 			c.cancel()
 			return
 		}
-		logs = c.logs
+		c.mu.Lock()
+		c.written = true
+		c.mu.Unlock()
 	}
+}
+
+// nextLocked takes the next frame to write, or returns nil.
+func (c *wsConn) nextLocked() []byte {
+	if frame, ok := c.out.pop(); ok {
+		return frame
+	}
+	if c.log != nil && c.written {
+		frame := c.log
+		c.log = nil
+		wake(&c.logRoom)
+		return frame
+	}
+	return nil
+}
+
+// startLocked starts the writer goroutine unless it runs.
+func (c *wsConn) startLocked() {
+	if !c.writing && !c.dead {
+		c.writing = true
+		c.wg.Add(1)
+		go c.writeLoop()
+	}
+}
+
+// endLocked drops what waits and wakes whoever waits for room: the
+// connection is over.
+func (c *wsConn) endLocked() {
+	c.dead = true
+	c.out.reset()
+	c.log = nil
+	wake(&c.logRoom)
 }
 
 // slowClientGrace is how long a full outbound queue may stay full before
@@ -170,32 +216,77 @@ const slowClientGrace = time.Second
 // slowClientGrace: the view, or the reading of the client's frames, slows
 // down to the client's pace instead.
 func (c *wsConn) send(frame []byte) {
-	select {
-	case c.out <- frame:
-		return
-	default:
-	}
-	if c.closing.Load() {
-		return // it is going away: drop, do not wait
-	}
-	t := time.NewTimer(slowClientGrace)
-	defer t.Stop()
-	select {
-	case c.out <- frame:
-	case <-c.ctx.Done():
-	case <-t.C:
-		if c.slow.CompareAndSwap(false, true) {
-			c.h.log.Warn("live: client too slow, disconnecting", "queue", cap(c.out))
+	var grace *time.Timer
+	for {
+		c.mu.Lock()
+		if c.dead {
+			c.mu.Unlock()
+			return
 		}
-		c.fail(websocket.StatusTryAgainLater, "client too slow")
+		if c.out.len() < c.h.opts.OutboundQueue {
+			c.out.push(frame)
+			c.startLocked()
+			c.mu.Unlock()
+			return
+		}
+		if c.closing.Load() {
+			c.mu.Unlock()
+			return // it is going away: drop, do not wait
+		}
+		room := c.out.wait()
+		c.mu.Unlock()
+		if grace == nil {
+			grace = time.NewTimer(slowClientGrace)
+			defer grace.Stop()
+		}
+		select {
+		case <-room:
+		case <-c.ctx.Done():
+			return
+		case <-grace.C:
+			if c.slow.CompareAndSwap(false, true) {
+				c.h.log.Warn("live: client too slow, disconnecting", "queue", c.h.opts.OutboundQueue)
+			}
+			c.fail(websocket.StatusTryAgainLater, "client too slow")
+			return
+		}
+	}
+}
+
+// sendLog hands the writer a dev console frame, once the one before it is
+// written. It reports false when the connection is over.
+func (c *wsConn) sendLog(frame []byte) bool {
+	for {
+		c.mu.Lock()
+		if c.dead {
+			c.mu.Unlock()
+			return false
+		}
+		if c.log == nil {
+			c.log = frame
+			if c.written {
+				c.startLocked()
+			} // else the writer takes it after the join's answer
+			c.mu.Unlock()
+			return true
+		}
+		if c.logRoom == nil {
+			c.logRoom = make(chan struct{})
+		}
+		room := c.logRoom
+		c.mu.Unlock()
+		select {
+		case <-room:
+		case <-c.ctx.Done():
+			return false
+		}
 	}
 }
 
 // sendNow writes a frame directly, for the refusal of a join.
 func (c *wsConn) sendNow(frame []byte) {
-	ctx, cancel := context.WithTimeout(c.ctx, c.h.opts.WriteTimeout)
-	defer cancel()
-	c.ws.Write(ctx, websocket.MessageText, frame)
+	c.nc.SetWriteDeadline(time.Now().Add(c.h.opts.WriteTimeout))
+	c.ws.Write(context.Background(), websocket.MessageText, frame)
 }
 
 // fail closes the connection with a status and reason, once. The close
@@ -218,6 +309,9 @@ func (c *wsConn) fail(code websocket.StatusCode, reason string) {
 // wait ends the connection and waits for its goroutines.
 func (c *wsConn) wait() {
 	c.fail(websocket.StatusNormalClosure, "")
+	c.mu.Lock()
+	c.dead = true // no writer starts after this: wg.Wait may begin
+	c.mu.Unlock()
 	c.wg.Wait()
 	c.cancel()
 	c.ws.CloseNow()

@@ -1,6 +1,8 @@
 package htmldiff
 
 import (
+	"sync"
+
 	"golang.org/x/net/html"
 )
 
@@ -24,12 +26,19 @@ type Doc struct {
 	spans []span           // the spans of root's tree; nil when x/net/html built it
 	ids   map[string]int32 // how many elements have each id, with spans
 	waste int              // bytes parsed into the tree since it was built whole: the memory it may hold on to
-	b     builder
 
 	// How many updates took each way, for tests.
 	regions, wholes int
 
-	// Scratch.
+	// Scratch, only while NewDoc or Update runs: a Doc at rest (a view
+	// waiting for its next event) holds nothing but its render.
+	*scratch
+}
+
+// scratch is what parsing and updating a Doc needs for a while; it is
+// pooled across Docs.
+type scratch struct {
+	b              builder
 	reuse          reuse
 	levels         []level
 	stack          []*html.Node
@@ -39,10 +48,33 @@ type Doc struct {
 	oldIDs, newIDs []string
 }
 
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// borrow lends d a scratch until the returned func gives it back.
+func (d *Doc) borrow() (giveBack func()) {
+	d.scratch = scratchPool.Get().(*scratch)
+	return d.giveBack
+}
+
+func (d *Doc) giveBack() {
+	sc := d.scratch
+	d.scratch = nil
+	// Nothing of a tree stays reachable from the pool.
+	sc.reuse.release()
+	clear(sc.levels)
+	clear(sc.stack)
+	clear(sc.b.ids)
+	clear(sc.oldIDs)
+	clear(sc.newIDs)
+	sc.b.ids, sc.oldIDs, sc.newIDs = sc.b.ids[:0], sc.oldIDs[:0], sc.newIDs[:0]
+	scratchPool.Put(sc)
+}
+
 // NewDoc parses src as Parse does and keeps it. NewDoc and Update keep src:
 // the caller must not modify it afterwards.
 func NewDoc(src []byte) (*Doc, error) {
 	d := &Doc{}
+	defer d.borrow()()
 	root, spans, err := d.build(src)
 	if err != nil {
 		return nil, err
@@ -69,6 +101,7 @@ func (d *Doc) Update(dst []Op, src []byte) ([]Op, error) {
 	if p == len(src) && p == len(d.src) {
 		return dst, nil
 	}
+	defer d.borrow()()
 	if d.spans != nil && d.waste <= 2*len(src)+4096 {
 		s := commonSuffix(d.src[p:], src[p:])
 		if ops, ok := d.update(dst, src, p, len(d.src)-s, len(src)-s); ok {

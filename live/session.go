@@ -44,6 +44,7 @@ type session struct {
 
 	cleanupMu sync.Mutex
 	cleanups  []func() // run once when the view ends: timers, tasks, subscriptions
+	page      *wsConn  // the connection serving the view, told when the view ends
 	subs      viewSubs // the view's PubSub topics (pubsub.go)
 	work      workers  // the view's async tasks and timers (async.go)
 
@@ -219,12 +220,43 @@ func (s *session) end() {
 		s.cleanupMu.Lock()
 		fns := s.cleanups
 		s.cleanups = nil
+		page := s.page
 		s.cleanupMu.Unlock()
+		if page != nil {
+			page.fail(s.endStatus())
+		}
 		for i := len(fns) - 1; i >= 0; i-- {
 			fns[i]()
 		}
 		s.wake() // the loop finishes the view, if it runs (drain)
 	})
+}
+
+// serving makes c the connection that hears when the view ends (with the
+// status of endStatus), or tells it now if the view has ended. However the
+// view ends, its page hears of it, even when the view ended before it took
+// c's join (a crash on a message it had waiting): a join must never go
+// unanswered.
+func (s *session) serving(c *wsConn) {
+	s.cleanupMu.Lock()
+	select {
+	case <-s.done:
+		s.cleanupMu.Unlock()
+		c.fail(s.endStatus())
+		return
+	default:
+	}
+	s.page = c
+	s.cleanupMu.Unlock()
+}
+
+// served forgets c, if it is still the connection serving the view.
+func (s *session) served(c *wsConn) {
+	s.cleanupMu.Lock()
+	if s.page == c {
+		s.page = nil
+	}
+	s.cleanupMu.Unlock()
 }
 
 // onEnd registers fn to run when the view ends, or runs it now if the view

@@ -78,11 +78,8 @@ func (c *wsConn) readJoin(ctx context.Context) (*protocol.Join, error) {
 // serve attaches the connection to s and reads until the connection ends.
 func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 	s.run()
-	// However the view ends, its page hears of it, even when the view
-	// ended before it took this join (a crash on a message it had
-	// waiting): a join must never go unanswered.
-	stop := context.AfterFunc(s.ctx, func() { c.fail(s.endStatus()) })
-	defer stop()
+	s.serving(c)
+	defer s.served(c)
 	if !s.post(c.ctx, attachMsg{c, join}) {
 		c.fail(websocket.StatusTryAgainLater, "view ended")
 		return

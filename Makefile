@@ -63,9 +63,11 @@ jstest: node_modules
 	npm test --silent
 
 # Benchmarks, then the bench tool against the demo: latency and bytes per
-# event, and idle connections. BENCH_CLIENTS/BENCH_RATE scale the load run.
+# event, and idle connections. BENCH_CLIENTS/BENCH_RATE scale the load run,
+# IDLE_CLIENTS the idle one.
 BENCH_CLIENTS ?= 1000
 BENCH_RATE    ?= 1000
+IDLE_CLIENTS  ?= 10000
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/htmldiff ./live
 	$(GO) test -run '^$$' -bench PatchApplyInBrowser -benchtime 200x ./e2e
@@ -76,9 +78,9 @@ bench:
 	kill $$pid; \
 	$$bin demo -addr 127.0.0.1:18098 -dev=false 2>/dev/null & pid=$$!; sleep 1; \
 	base=$$(awk '/VmRSS/{print $$2}' /proc/$$pid/status); \
-	$$bin bench -url http://127.0.0.1:18098/counter -clients $(BENCH_CLIENTS) -idle -hold 8s & bpid=$$!; sleep 6; \
+	$$bin bench -url http://127.0.0.1:18098/counter -clients $(IDLE_CLIENTS) -idle -hold 40s & bpid=$$!; sleep 30; \
 	held=$$(awk '/VmRSS/{print $$2}' /proc/$$pid/status); wait $$bpid; \
-	echo "server RSS per idle connection: $$(( (held - base) * 1024 / $(BENCH_CLIENTS) )) bytes"; kill $$pid
+	echo "server RSS per idle connection: $$(( (held - base) * 1024 / $(IDLE_CLIENTS) )) bytes"; kill $$pid
 
 demo:
 	$(GO) run ./cmd/templive-demo

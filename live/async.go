@@ -9,7 +9,7 @@ import (
 )
 
 // An AsyncHandler is a View that receives the results of the tasks it
-// starts with Conn.StartAsync, on the view's goroutine. name is the task's
+// starts with Conn.StartAsync, in the view's loop. name is the task's
 // name; value and err are what the task returned. A task that panicked
 // gives a *PanicError. An error HandleAsync returns is logged.
 //

@@ -18,7 +18,7 @@ type Conn struct {
 // connects.
 func (c *Conn) Connected() bool { return c.s.connected }
 
-// Send delivers msg to the view's HandleInfo on the view's goroutine,
+// Send delivers msg to the view's HandleInfo, in the view's loop,
 // without blocking. It returns ErrNotConnected once the view has ended and
 // ErrMailboxFull when the view is too far behind; the message is then
 // dropped.

@@ -127,7 +127,7 @@
 // Views broadcast to each other through a PubSub: a chat, a dashboard, a
 // shared board. A Topic ties a name to a Go type; a view subscribes with
 // Topic.Subscribe (usually in Mount) and receives each message as that type
-// in HandleInfo, on its own goroutine; anything publishes with
+// in HandleInfo, in its loop like any message; anything publishes with
 // Topic.Publish: views (with c.PubSub()), HTTP handlers, background jobs.
 // Subscriptions end with the view. Messages travel as JSON, so a topic's
 // messages look the same in process and across machines.
@@ -155,7 +155,7 @@
 // # Messages, timers and async work
 //
 // A view is an actor: anything that happens later reaches it as a message,
-// handled on its goroutine. Conn.Send delivers a message to HandleInfo from
+// handled in its loop, one at a time. Conn.Send delivers a message to HandleInfo from
 // any goroutine; Conn.SendAfter does it from a timer that dies with the
 // view. Conn.StartAsync runs a named task on its own goroutine with a
 // context that is cancelled when the task is cancelled (Conn.CancelAsync),
@@ -237,9 +237,12 @@
 //
 // # Concurrency
 //
-// Each view runs on its own goroutine: Mount, HandleEvent, HandleInfo,
-// HandleAsync and Render are never called concurrently for one view, so a view needs no
-// locks for its own state. Other goroutines reach a view with Conn.Send,
+// Each view is an actor: Mount, HandleEvent, HandleInfo, HandleAsync and
+// Render are never called concurrently for one view, and messages are
+// handled one at a time in the order they arrived, so a view needs no
+// locks for its own state. A goroutine runs the view while it has messages
+// to handle; a view waiting for its next event holds none, which keeps an
+// idle page cheap. Other goroutines reach a view with Conn.Send,
 // which never blocks. Every queue is bounded: a view's mailbox, a
 // connection's outbound frames (a client that stops reading is
 // disconnected), the size of a frame (Options.ReadLimit), the views waiting

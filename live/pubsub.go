@@ -150,7 +150,7 @@ func (t Topic[T]) Publish(ctx context.Context, ps PubSub, msg T) error {
 
 // Subscribe subscribes c's view to the topic on the Handler's PubSub
 // (Options.PubSub): every message published to it from then on is decoded
-// into a T and delivered to the view's HandleInfo, on the view's goroutine,
+// into a T and delivered to the view's HandleInfo, in the view's loop,
 // as if with c.Send. Like Send, delivery never blocks the publisher: a
 // message that finds the view's mailbox full is dropped and logged.
 //

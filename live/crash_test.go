@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/coder/websocket"
@@ -246,4 +247,21 @@ func TestPanicBeforeJoinCloses1011(t *testing.T) {
 		t.Fatalf("join: %v, want close 1011", err)
 	}
 	wantCrashLogged(t, s, "crash in HandleInfo")
+}
+
+// A connection quiet for longer than WriteTimeout still gets its close
+// frame, with its status: the bound is on each write the view makes, not
+// on the connection's idle life.
+func TestCrashAfterAQuietSpellStillCloses1011(t *testing.T) {
+	s := serveView(t, func() live.View { return &crashView{} }, &live.Options{Secrets: crashSecret, WriteTimeout: 50 * time.Millisecond})
+	_, tok := s.page(t, "/view")
+	c, _ := s.join(t, "/view", tok, 0)
+	c.send(`[1,1,"inc"]`)
+	c.read()
+	time.Sleep(200 * time.Millisecond) // quiet, four write timeouts long
+	c.send(`[1,2,"panic"]`)
+	err := c.readErr()
+	if got := websocket.CloseStatus(err); got != websocket.StatusInternalError {
+		t.Fatalf("close status %v (%v), want 1011", got, err)
+	}
 }

@@ -32,18 +32,21 @@ func (q *fifo[T]) pop() (v T, ok bool) {
 }
 
 // wait returns a channel closed when an item leaves the queue.
-func (q *fifo[T]) wait() <-chan struct{} {
-	if q.room == nil {
-		q.room = make(chan struct{})
-	}
-	return q.room
-}
+func (q *fifo[T]) wait() <-chan struct{} { return waitOn(&q.room) }
 
 // reset empties the queue and wakes those waiting for room.
 func (q *fifo[T]) reset() {
 	clear(q.items)
 	q.items, q.head = nil, 0
 	wake(&q.room)
+}
+
+// waitOn returns *ch, made if no one waits yet, for a waiter; wake closes it.
+func waitOn(ch *chan struct{}) <-chan struct{} {
+	if *ch == nil {
+		*ch = make(chan struct{})
+	}
+	return *ch
 }
 
 // wake closes *ch, if a waiter made it, to wake every waiter.

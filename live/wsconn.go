@@ -154,8 +154,7 @@ func (c *wsConn) writeLoop() {
 			return
 		}
 		c.mu.Unlock()
-		c.nc.SetWriteDeadline(time.Now().Add(c.h.opts.WriteTimeout))
-		if err := c.ws.Write(context.Background(), websocket.MessageText, frame); err != nil {
+		if err := c.write(frame); err != nil {
 			c.mu.Lock()
 			c.endLocked()
 			c.writing = false
@@ -267,10 +266,7 @@ func (c *wsConn) sendLog(frame []byte) bool {
 			c.mu.Unlock()
 			return true
 		}
-		if c.logRoom == nil {
-			c.logRoom = make(chan struct{})
-		}
-		room := c.logRoom
+		room := waitOn(&c.logRoom)
 		c.mu.Unlock()
 		select {
 		case <-room:
@@ -281,9 +277,16 @@ func (c *wsConn) sendLog(frame []byte) bool {
 }
 
 // sendNow writes a frame directly, for the refusal of a join.
-func (c *wsConn) sendNow(frame []byte) {
+func (c *wsConn) sendNow(frame []byte) { c.write(frame) }
+
+// write writes one frame within WriteTimeout. The deadline is lifted
+// afterwards: what the WebSocket writes of its own later (a pong, the close
+// frame that tells the page why it ends) must not find it long expired.
+func (c *wsConn) write(frame []byte) error {
 	c.nc.SetWriteDeadline(time.Now().Add(c.h.opts.WriteTimeout))
-	c.ws.Write(context.Background(), websocket.MessageText, frame)
+	err := c.ws.Write(context.Background(), websocket.MessageText, frame)
+	c.nc.SetWriteDeadline(time.Time{})
+	return err
 }
 
 // fail closes the connection with a status and reason, once. The close

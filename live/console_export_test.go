@@ -7,3 +7,14 @@ func ConsolePages(d *DevConsole) int {
 	defer d.hub.mu.Unlock()
 	return len(d.hub.pages)
 }
+
+// RestingViews reports how many of h's live views are at rest
+// (Options.HibernateAfter).
+func RestingViews(h *Handler) (n int) {
+	for _, s := range h.views.all() {
+		if s.resting.Load() {
+			n++
+		}
+	}
+	return n
+}

@@ -78,6 +78,13 @@ type Options struct {
 	// MailboxSize bounds the messages waiting for a view. Default 64.
 	MailboxSize int
 
+	// HibernateAfter puts a view that has had nothing to do for this long
+	// at rest: it lets go of the parsed tree of its last render, about ten
+	// times the size of the HTML, and keeps the HTML. Its next change
+	// parses it again first (about what a first render costs), so the
+	// patches are the same. Default 15 s; negative: never.
+	HibernateAfter time.Duration
+
 	// OutboundQueue bounds the frames waiting for a slow client. A client
 	// that falls further behind, and does not catch up within a second, is
 	// disconnected with status 1013 (it resyncs when it reconnects); the
@@ -146,6 +153,9 @@ func (o *Options) withDefaults() Options {
 	setDefault(&out.MaxDetached, 10_000)
 	setDefault(&out.TokenMaxAge, 24*time.Hour)
 	setDefault(&out.MailboxSize, 64)
+	if out.HibernateAfter == 0 {
+		out.HibernateAfter = 15 * time.Second
+	}
 	setDefault(&out.OutboundQueue, 64)
 	setDefault(&out.WriteTimeout, 10*time.Second)
 	setDefault(&out.IdleTimeout, 90*time.Second)

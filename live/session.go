@@ -57,6 +57,8 @@ type session struct {
 	lastRef   uint64        // the newest event ref handled
 	coalesced int           // message updates put off while a burst is handled
 	expiry    *time.Timer   // ends the view if no connection resumes it
+	rest      *time.Timer   // puts the view at rest after HibernateAfter of quiet
+	resting   atomic.Bool   // at rest: its Doc is compacted (read by tests)
 	ops       []htmldiff.Op // reused by every diff
 	pushes    []pushed      // events for the page, sent with the next frame (push.go)
 	answering bool          // HandleEvent runs: Reply may set answer
@@ -78,6 +80,7 @@ type (
 	}
 	detachMsg struct{ c *wsConn }
 	expireMsg struct{}
+	restMsg   struct{} // the view has been quiet for HibernateAfter
 )
 
 func (h *Handler) newSession() *session {
@@ -351,6 +354,7 @@ func (s *session) drain() {
 			}
 			continue
 		}
+		s.quiet()
 		s.running.Store(false)
 		if s.waiting() == 0 && s.ctx.Err() == nil {
 			return
@@ -361,8 +365,35 @@ func (s *session) drain() {
 	}
 }
 
+// quiet arms the timer that puts the view at rest once it has had nothing
+// to do for HibernateAfter, unless it rests already.
+func (s *session) quiet() {
+	d := s.h.opts.HibernateAfter
+	switch {
+	case d < 0 || s.resting.Load():
+	case s.rest == nil:
+		s.rest = time.AfterFunc(d, func() { s.tryPost(restMsg{}) })
+	default:
+		s.rest.Reset(d)
+	}
+}
+
+// hibernate puts the view at rest: only its state and the bytes of its
+// last render stay.
+func (s *session) hibernate() {
+	if s.waiting() > 0 || s.doc == nil {
+		return // not quiet after all
+	}
+	s.doc.Compact()
+	s.ops = nil
+	s.resting.Store(true)
+}
+
 // finish ends the view from its loop.
 func (s *session) finish() {
+	if s.rest != nil {
+		s.rest.Stop()
+	}
 	if s.expiry != nil {
 		s.expiry.Stop()
 		s.h.views.reattach() // no longer waiting
@@ -392,7 +423,12 @@ func (s *session) handle(m message) (ok bool) {
 			ok = false
 		}
 	}()
+	if _, rest := m.(restMsg); !rest {
+		s.resting.Store(false)
+	}
 	switch m := m.(type) {
+	case restMsg:
+		s.hibernate()
 	case attachMsg:
 		s.attach(m)
 	case detachMsg:

@@ -85,8 +85,34 @@ func NewDoc(src []byte) (*Doc, error) {
 
 // Tree returns the tree of the last render, a root as from Parse. It
 // belongs to the Doc, which changes it in place on Update: the caller must
-// not modify it nor keep it across Update.
-func (d *Doc) Tree() *html.Node { return d.root }
+// not modify it nor keep it across Update or Compact.
+func (d *Doc) Tree() *html.Node {
+	if d.root == nil {
+		defer d.borrow()()
+		d.restore()
+	}
+	return d.root
+}
+
+// Compact lets go of the tree and keeps the render's bytes: a Doc at rest
+// then costs little more than its bytes, where its tree costs about ten
+// times as much. The next Update with a change to make parses the bytes
+// again first, which yields the same tree: its ops are the ones it would
+// have made without Compact.
+func (d *Doc) Compact() {
+	d.root, d.spans, d.ids, d.waste = nil, nil, nil, 0
+}
+
+// restore builds the tree of d.src again, after Compact.
+func (d *Doc) restore() {
+	root, spans, err := d.build(d.src)
+	if err != nil {
+		// Parse fails only when reading fails, and these bytes were
+		// parsed before.
+		panic("htmldiff: the bytes of a Doc no longer parse: " + err.Error())
+	}
+	d.set(d.src, root, spans)
+}
 
 // Bytes returns the last render.
 func (d *Doc) Bytes() []byte { return d.src }
@@ -102,6 +128,9 @@ func (d *Doc) Update(dst []Op, src []byte) ([]Op, error) {
 		return dst, nil
 	}
 	defer d.borrow()()
+	if d.root == nil {
+		d.restore()
+	}
 	if d.spans != nil && d.waste <= 2*len(src)+4096 {
 		s := commonSuffix(d.src[p:], src[p:])
 		if ops, ok := d.update(dst, src, p, len(d.src)-s, len(src)-s); ok {

@@ -402,3 +402,28 @@ func FuzzDocUpdate(f *testing.F) {
 		checkUpdate(t, d, c, nil)
 	})
 }
+
+// A compacted Doc makes the ops it would have made without Compact: it
+// parses its bytes again, into the same tree, before its next update.
+func TestDocCompact(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	for _, fx := range loadFixtures(t) {
+		kept, compacted := mustDoc(t, fx.before), mustDoc(t, fx.before)
+		src := fx.after
+		for i := range 12 {
+			compacted.Compact()
+			if compacted.root != nil || compacted.spans != nil || compacted.ids != nil {
+				t.Fatalf("%s: Compact kept the tree", fx.name)
+			}
+			want, err := kept.Update(nil, []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := checkUpdate(t, compacted, src, nil)
+			if a, b := AppendJSON(nil, got), AppendJSON(nil, want); string(a) != string(b) {
+				t.Fatalf("%s, update %d after Compact: ops %s, want %s", fx.name, i, a, b)
+			}
+			src = editHTML(r, src)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package live
 
 import (
+	"bytes"
 	"context"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/templive/templive/internal/benchviews"
+	"github.com/templive/templive/internal/htmldiff"
 )
 
 // benchPage is a page whose render alternates between two states, so that
@@ -106,6 +109,43 @@ func BenchmarkRenderDiff(b *testing.B) {
 			}
 			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 			b.ReportMetric(float64(size), "patch-bytes")
+		})
+	}
+}
+
+// BenchmarkDocMemory reports what a view keeps of its last render: html-B
+// its size, kept-B the heap its Doc holds, rested-B what is left once the
+// view rests (Options.HibernateAfter).
+func BenchmarkDocMemory(b *testing.B) {
+	for _, pg := range benchPages() {
+		b.Run(pg.name, func(b *testing.B) {
+			body, err := renderView(context.Background(), &flipView{a: pg.a, b: pg.b})
+			if err != nil {
+				b.Fatal(err)
+			}
+			const n = 16
+			docs := make([]*htmldiff.Doc, n)
+			var before, kept, rested runtime.MemStats
+			for b.Loop() {
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				for i := range docs {
+					if docs[i], err = htmldiff.NewDoc(bytes.Clone(body)); err != nil {
+						b.Fatal(err)
+					}
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&kept)
+				for _, d := range docs {
+					d.Compact()
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&rested)
+				clear(docs)
+			}
+			b.ReportMetric(float64(len(body)), "html-B")
+			b.ReportMetric(float64(int64(kept.HeapAlloc-before.HeapAlloc)/n), "kept-B")
+			b.ReportMetric(float64(int64(rested.HeapAlloc)-int64(before.HeapAlloc))/n, "rested-B")
 		})
 	}
 }

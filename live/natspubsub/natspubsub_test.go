@@ -235,10 +235,13 @@ func (c *client) hear(want string) string {
 func (c *client) say(ref int, text string) {
 	c.t.Helper()
 	c.send(fmt.Sprintf(`[1,%d,"say",{"text":%q}]`, ref, text))
-	want := fmt.Sprintf(`[0,%d]`, ref)
+	// The reply may carry a patch: an update put off while a burst of
+	// messages was handled (a line buffered during an outage, say) goes
+	// out with it.
+	bare, patched := fmt.Sprintf(`[0,%d]`, ref), fmt.Sprintf(`[0,%d,`, ref)
 	for {
 		f := c.read()
-		if f == want {
+		if f == bare || strings.HasPrefix(f, patched) {
 			return
 		}
 		if strings.HasPrefix(f, "[3,") {

@@ -12,9 +12,14 @@ import { playSound } from "./sound.js";
 const DEFAULT_TIME = 200;
 // MAX_DEPTH bounds exec chains that run each other.
 const MAX_DEPTH = 8;
+// MAX_RUNS bounds the chains one run executes in all, exec included: an exec
+// whose targets exec again fans out, and depth alone would let eight levels
+// of ten targets run a hundred million chains.
+const MAX_RUNS = 1000;
 
-// OPS maps an op name to fn(args, ctx); ctx is {el, push, depth}: el is the
-// element the chain runs for, push(name, values) sends a server event. No
+// OPS maps an op name to fn(args, ctx); ctx is {el, push, depth, budget}: el
+// is the element the chain runs for, push(name, values) sends a server
+// event; depth and budget bound exec. No
 // prototype: an op named "constructor" must not find Object's.
 const OPS = {
   __proto__: null,
@@ -47,7 +52,7 @@ const OPS = {
     each(a, c, (el) => {
       const v = el.getAttribute(a.attr);
       if (v == null) warn(el, `no attribute ${a.attr} to exec`);
-      else execute(v, el, c.push, c.depth + 1);
+      else execute(v, el, c.push, c.depth + 1, c.budget);
     });
   },
 };
@@ -80,7 +85,11 @@ export function restore(el) {
 // execute runs the chain json for el, in order. A malformed chain, an
 // unknown op or a failing op is a console warning naming el; the other ops
 // still run and nothing is thrown.
-export function execute(json, el, push, depth = 0) {
+export function execute(json, el, push, depth = 0, budget = { runs: MAX_RUNS }) {
+  if (--budget.runs < 0) {
+    if (budget.runs === -1) warn(el, `exec ran more than ${MAX_RUNS} chains: the rest is skipped`);
+    return;
+  }
   let cmds;
   try {
     cmds = JSON.parse(json);
@@ -97,7 +106,7 @@ export function execute(json, el, push, depth = 0) {
       continue;
     }
     try {
-      fn(args || {}, { el, push, depth });
+      fn(args || {}, { el, push, depth, budget });
     } catch (err) {
       warn(el, `JS command ${op} failed: ${err.message}`);
     }

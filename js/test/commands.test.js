@@ -154,6 +154,16 @@ test("exec runs the chain stored in another element's attribute, for that elemen
   assert.match(warnings.at(-1), /nested too deep.*<div#loop>/, "a chain that runs itself stops");
 });
 
+test("exec that fans out stops after a bounded number of chains", { timeout: 10000 }, () => {
+  // Each of ten elements execs all ten again, eight levels deep: 10^8
+  // chains without a budget.
+  const fan = '[["exec",{"attr":"data-fan","to":".f"}],["add_class",{"names":"ran"}]]';
+  const { $, run, warnings } = setup(`<button id="b">b</button>${`<div class="f" data-fan='${fan}'></div>`.repeat(10)}`);
+  run([["exec", { attr: "data-fan", to: ".f" }]], $("#b"));
+  assert.equal(warnings.filter((w) => /more than 1000 chains/.test(w)).length, 1, warnings.slice(-3).join("\n"));
+  assert.ok(has($(".f"), "ran"), "the chains within the budget ran");
+});
+
 test("registerCommand adds an op in one line", () => {
   const { $, run } = setup('<div id="x"></div>');
   registerCommand("mark", (a, c) => c.el.setAttribute("data-mark", a.as));

@@ -18,8 +18,15 @@ import (
 // at once and a Hide hides at once, so a test sees each command's final
 // state.
 
-// maxDepth bounds exec chains that run each other (commands.js).
-const maxDepth = 8
+// maxDepth bounds exec chains that run each other, and maxRuns the chains
+// one run executes in all, exec included (commands.js).
+const (
+	maxDepth = 8
+	maxRuns  = 1000
+)
+
+// execBudget counts the chains one run may still execute.
+type execBudget struct{ runs int }
 
 // cmdArgs is the args object of one [op, args] pair (live/js.go's command).
 type cmdArgs struct {
@@ -117,8 +124,14 @@ func (p *Page) restoreAll() {
 // execute runs the chain held in a binding or exec attribute for el. A
 // malformed chain or an op livetest does not know is an error; what the
 // browser only warns about (a target that matches nothing) is logged.
-func (p *Page) execute(chain string, el *html.Node, push pushFunc, depth int) {
+func (p *Page) execute(chain string, el *html.Node, push pushFunc, depth int, budget *execBudget) {
 	p.t.Helper()
+	if budget.runs--; budget.runs < 0 {
+		if budget.runs == -1 {
+			p.warn(el, fmt.Sprintf("exec ran more than %d chains: the rest is skipped", maxRuns))
+		}
+		return
+	}
 	var cmds []json.RawMessage
 	if err := json.Unmarshal([]byte(chain), &cmds); err != nil {
 		p.report("%s: bad JS commands on %s (%v): %s", p.path, describe(el), err, chain)
@@ -138,11 +151,11 @@ func (p *Page) execute(chain string, el *html.Node, push pushFunc, depth int) {
 				continue
 			}
 		}
-		p.command(op, &a, el, push, depth)
+		p.command(op, &a, el, push, depth, budget)
 	}
 }
 
-func (p *Page) command(op string, a *cmdArgs, el *html.Node, push pushFunc, depth int) {
+func (p *Page) command(op string, a *cmdArgs, el *html.Node, push pushFunc, depth int, budget *execBudget) {
 	p.t.Helper()
 	switch op {
 	case "add_class", "remove_class", "toggle_class":
@@ -203,7 +216,7 @@ func (p *Page) command(op string, a *cmdArgs, el *html.Node, push pushFunc, dept
 		}
 		for _, t := range p.targets(op, a, el) {
 			if chain, ok := attr(t, a.Attr); ok {
-				p.execute(chain, t, push, depth+1)
+				p.execute(chain, t, push, depth+1, budget)
 			} else {
 				p.warn(t, "no attribute "+a.Attr+" to exec")
 			}

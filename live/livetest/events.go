@@ -378,7 +378,7 @@ func (p *Page) trigger(el *html.Node, attrName string, values url.Values, form *
 	}
 	switch {
 	case strings.HasPrefix(a, "["):
-		p.execute(a, el, send, 0)
+		p.execute(a, el, send, 0, &execBudget{runs: maxRuns})
 	case a != "":
 		send(a, nil)
 	}

@@ -126,6 +126,9 @@ func TestFailureMessages(t *testing.T) {
 			[]string{`JS command hide on <button#b>: bad selector "p["`}, ""},
 		{"target matches nothing", fixedPage(`<button id="b" live-click='[["hide",{"to":"#gone"}]]'>b</button>`), func(p *livetest.Page) { p.Click("#b") },
 			nil, `the browser would warn: JS command hide: no element matches "#gone", on <button#b>`},
+		{"exec that fans out", fixedPage(`<button id="b" live-click='[["exec",{"attr":"data-fan","to":".f"}]]'>b</button>` +
+			strings.Repeat(`<div class="f" data-fan='[["exec",{"attr":"data-fan","to":".f"}]]'></div>`, 10)), func(p *livetest.Page) { p.Click("#b") },
+			nil, `the browser would warn: exec ran more than 1000 chains: the rest is skipped`},
 		{"undeclared sound", fixedPage(`<button id="b" live-click='[["play_sound",{"sound":"boom"}]]'>b</button>`), func(p *livetest.Page) { p.Click("#b") },
 			nil, `sound "boom" is not declared by any live-sounds container`},
 	}

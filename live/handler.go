@@ -101,9 +101,16 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 			s.end() // and what a failed Mount started ends with it
 		}
 	}()
-	if err := s.mount(r); err != nil {
+	if err := s.mount(r); errors.Is(err, ErrForbidden) {
+		h.log.InfoContext(r.Context(), "live: page refused", "path", r.URL.Path, "err", err)
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	} else if err != nil {
 		h.log.ErrorContext(r.Context(), "live: mount failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "internal server error", http.StatusInternalServerError)
+		return
+	}
+	if s.redirectPage(w, r) {
 		return
 	}
 	body, err := s.renderTree(r.Context())
@@ -164,6 +171,10 @@ func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
 			c.fail(websocket.StatusPolicyViolation, reload.reason)
 			return
 		}
+		if refuseJoin(c, err) {
+			h.log.InfoContext(r.Context(), "live: join refused", "path", r.URL.Path, "err", err)
+			return
+		}
 		h.log.ErrorContext(r.Context(), "live: mount on join failed", "path", r.URL.Path, "err", err)
 		c.fail(websocket.StatusInternalError, "mount failed")
 		return
@@ -201,6 +212,11 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 		return nil, reloadError{"token is for another page"}
 	}
 	if s := h.pending.take(tok.id); s != nil {
+		// The OnMount hooks see the upgrade request too (auth.go).
+		if err := s.runMountHooks(r); err != nil || s.redirect != "" {
+			s.end()
+			return nil, joinRedirect(s, err)
+		}
 		return s, nil
 	}
 	if s := h.views.get(tok.id); s != nil {
@@ -208,9 +224,9 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 	}
 	s := h.newSession()
 	s.id = tok.id
-	if err := s.mount(r); err != nil {
+	if err := s.mount(r); err != nil || s.redirect != "" {
 		s.end()
-		return nil, err
+		return nil, joinRedirect(s, err)
 	}
 	s.recovered = true
 	return s, nil

@@ -125,6 +125,15 @@ type Options struct {
 	// live/natspubsub, on every Handler of the app, so that all its views
 	// share it (across machines, with a distributed one).
 	PubSub PubSub
+
+	// OnMount hooks run before Mount, on the page's GET and on its live
+	// connection's join, to read the user from the request and refuse the
+	// page, redirect it or tie it to a session (see MountHook).
+	OnMount []MountHook
+
+	// OnEvent hooks run before HandleEvent for every event, to authorize
+	// it in one place (see EventHook).
+	OnEvent []EventHook
 }
 
 func (o *Options) withDefaults() Options {

@@ -63,6 +63,9 @@ type session struct {
 	pushes    []pushed      // events for the page, sent with the next frame (push.go)
 	answering bool          // HandleEvent runs: Reply may set answer
 	answer    []byte        // the Reply to the event being handled
+	redirect  string        // where a callback sends the page (redirect.go)
+	left      bool          // the page was sent away: its connection's end ends the view
+	pageURL   string        // the page's URL, from its join (auth.go)
 }
 
 type message interface{}
@@ -102,6 +105,9 @@ func (h *Handler) newSession() *session {
 // error.
 func (s *session) mount(r *http.Request) (err error) {
 	s.connected = isUpgrade(r)
+	if err := s.runMountHooks(r); err != nil || s.redirect != "" {
+		return err // refused, or sent elsewhere: Mount need not run (auth.go)
+	}
 	m, ok := s.view.(Mounter)
 	if !ok {
 		return nil
@@ -434,6 +440,9 @@ func (s *session) handle(m message) (ok bool) {
 	case detachMsg:
 		if m.c == s.cur {
 			s.cur = nil
+			if s.left {
+				return false // the page went elsewhere (redirect.go)
+			}
 			// Keep the view so a page whose connection dropped can
 			// resume it, state and all, for a while.
 			if !s.h.views.detach(s.h.opts.MaxDetached) {
@@ -445,8 +454,10 @@ func (s *session) handle(m message) (ok bool) {
 		if s.cur == nil {
 			return false
 		}
+	case sessionEndMsg:
+		return s.endSession()
 	case eventMsg:
-		if m.c == s.cur {
+		if m.c == s.cur && !s.left {
 			s.event(m.e)
 		}
 	case resyncMsg:
@@ -460,6 +471,7 @@ func (s *session) handle(m message) (ok bool) {
 	case doneMsg:
 		s.taskDone(m)
 	}
+	s.leave() // if a callback asked for a redirect
 	return true
 }
 
@@ -476,6 +488,7 @@ func (s *session) attach(m attachMsg) {
 	}
 	s.cur = m.c
 	s.connected = true
+	s.pageURL = m.join.URL
 	if s.recovered {
 		// The page outlived the server's copy of its view: rebuild the
 		// state from its forms, then send it all.
@@ -551,6 +564,9 @@ func eventErrorText(name string, err error) string {
 }
 
 func (s *session) callEvent(e Event) error {
+	if err := s.authorizeEvent(e); err != nil {
+		return err
+	}
 	eh, ok := s.view.(EventHandler)
 	if !ok {
 		return ErrUnknownEvent

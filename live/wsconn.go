@@ -72,6 +72,10 @@ func (c *wsConn) readJoin(ctx context.Context) (*protocol.Join, error) {
 		c.fail(websocket.StatusPolicyViolation, err.Error())
 		return nil, err
 	}
+	// A bad form entry costs its form the recovery, not the page its join.
+	for _, why := range msg.Join.Skipped {
+		c.h.log.WarnContext(ctx, "live: join form skipped", "reason", why)
+	}
 	return msg.Join, nil
 }
 

@@ -42,6 +42,10 @@ type Join struct {
 	URL     string
 	Applied uint64 // patch-carrying frames the page applied since it loaded
 	Forms   []FormState
+	// Skipped says why each form entry that was not well formed (an id
+	// that is not a string, values that do not decode) was left out of
+	// Forms: one bad form must not cost the page its join.
+	Skipped []string
 }
 
 // Event is a client event bound to a view.
@@ -175,26 +179,35 @@ func decodeJoin(raw json.RawMessage) (*Join, error) {
 		if len(forms) > MaxForms {
 			return nil, malformed("join forms: more than %d", MaxForms)
 		}
-		for _, fr := range forms {
-			var triple []json.RawMessage
-			if err := json.Unmarshal(fr, &triple); err != nil || len(triple) != 3 {
-				return nil, malformed("join form: want [id, event, values]")
-			}
-			var fs FormState
-			if json.Unmarshal(triple[0], &fs.ID) != nil || !isString(triple[0]) ||
-				json.Unmarshal(triple[1], &fs.Event) != nil || !isString(triple[1]) {
-				return nil, malformed("join form: id and event must be strings")
-			}
-			if fs.Event == "" || len(fs.Event) > MaxNameBytes || len(fs.ID) > MaxNameBytes {
-				return nil, malformed("join form: bad id or event name")
-			}
-			if fs.Values, err = decodeValues(triple[2]); err != nil {
-				return nil, err
+		for i, fr := range forms {
+			fs, err := decodeForm(fr)
+			if err != nil {
+				j.Skipped = append(j.Skipped, fmt.Sprintf("form %d: %v", i, err))
+				continue
 			}
 			j.Forms = append(j.Forms, fs)
 		}
 	}
 	return j, nil
+}
+
+// decodeForm decodes one [id, event, values] entry of a join's forms.
+func decodeForm(raw json.RawMessage) (fs FormState, err error) {
+	var triple []json.RawMessage
+	if err := json.Unmarshal(raw, &triple); err != nil || len(triple) != 3 {
+		return fs, malformed("join form: want [id, event, values]")
+	}
+	if json.Unmarshal(triple[0], &fs.ID) != nil || !isString(triple[0]) ||
+		json.Unmarshal(triple[1], &fs.Event) != nil || !isString(triple[1]) {
+		return fs, malformed("join form: id and event must be strings")
+	}
+	if fs.Event == "" || len(fs.Event) > MaxNameBytes || len(fs.ID) > MaxNameBytes {
+		return fs, malformed("join form: bad id or event name")
+	}
+	if fs.Values, err = decodeValues(triple[2]); err != nil {
+		return fs, err
+	}
+	return fs, nil
 }
 
 func decodeString(obj map[string]json.RawMessage, key string, dst *string) error {

@@ -61,3 +61,13 @@ func AppendString(dst []byte, s string) []byte {
 	b, _ := json.Marshal(s) // a string always marshals
 	return append(dst, b...)
 }
+
+// AppendRedirect appends a redirect frame: a reload frame that names where
+// the client goes instead of reloading, with a full page load.
+func AppendRedirect(dst []byte, reason, url string) []byte {
+	dst = append(dst, '[', '0'+KindReload, ',')
+	dst = AppendString(dst, reason)
+	dst = append(dst, ',')
+	dst = AppendString(dst, url)
+	return append(dst, ']')
+}

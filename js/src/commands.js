@@ -200,5 +200,5 @@ export function warn(el, msg) {
 function describe(el) {
   if (!el || !el.localName) return String(el);
   const cls = el.classList.length ? "." + Array.from(el.classList).join(".") : "";
-  return `<${el.localName}${el.id ? "#" + el.id : ""}${cls}>`;
+  return `<${el.localName}${el.getAttribute("id") ? "#" + el.getAttribute("id") : ""}${cls}>`;
 }

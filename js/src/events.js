@@ -27,7 +27,7 @@ import {
   VALUE_TARGET,
 } from "./constants.js";
 import { execute } from "./commands.js";
-import { formValues } from "./forms.js";
+import { controls, formValues } from "./forms.js";
 import { flush, limit } from "./rate.js";
 
 // A binding is [DOM event, attribute naming the live event, find(root,
@@ -69,7 +69,7 @@ export function bindEvents(root, push) {
   // fields send theirs before the form is submitted.
   const off = [
     on(root, "focusout", (e) => flush(state.rate, e.target)),
-    on(root, "submit", (e) => Array.from(e.target.elements || []).forEach((f) => flush(state.rate, f)), true),
+    on(root, "submit", (e) => (e.target.localName === "form" ? controls(e.target) : []).forEach((f) => flush(state.rate, f)), true),
   ];
   for (const [type, attr, find, values, w] of BINDINGS) {
     off.push(on(w ? win : root, type, (e) => {
@@ -194,7 +194,8 @@ function submitValues(form, e) {
 // and is not sent; an input event always is.
 function changeValues(form, e, state) {
   const v = formValues(form);
-  if (e.target.name) v[VALUE_TARGET] = e.target.name;
+  const name = e.target.getAttribute && e.target.getAttribute("name");
+  if (name) v[VALUE_TARGET] = name;
   const key = JSON.stringify(v);
   if (e.type === "change" && state.sent.get(form) === key) return null;
   state.sent.set(form, key);

@@ -34,7 +34,7 @@ export function collectRecoverableForms(root) {
   root.querySelectorAll(`form[id][${ATTR_CHANGE}]`).forEach((form) => {
     const event = form.getAttribute(ATTR_AUTO_RECOVER) || form.getAttribute(ATTR_CHANGE);
     if (event === AUTO_RECOVER_IGNORE || form.closest(`[${ATTR_ROOT}]`) !== root) return;
-    out.push([form.id, event, formValues(form)]);
+    out.push([form.getAttribute("id"), event, formValues(form)]);
   });
   return out;
 }
@@ -59,7 +59,7 @@ export function keepForms(root) {
 // the server rendered them.
 export function fillForm(form, values) {
   const seen = new Map();
-  Array.from(form.elements).forEach((el) => {
+  controls(form).forEach((el) => {
     const { name, type } = el;
     const tag = el.localName;
     if (!name || el.disabled || (tag === "input" && SKIP_FILL.test(type))) return;
@@ -74,6 +74,16 @@ export function fillForm(form, values) {
       if (i < v.length && el.value !== v[i]) el.value = v[i];
     }
   });
+}
+
+// controls returns form's fields. A form's named fields are properties of
+// the form too, and shadow its own: with <input name="id">, form.id is that
+// input, and with name="elements", form.elements is. So attributes are read
+// with getAttribute, and the fields through the prototype's getter.
+export function controls(form) {
+  const w = form.ownerDocument.defaultView;
+  const d = w && w.HTMLFormElement && Object.getOwnPropertyDescriptor(w.HTMLFormElement.prototype, "elements");
+  return Array.from((d && d.get ? d.get.call(form) : form.elements) || []);
 }
 
 const SKIP_FILL = /^(hidden|submit|reset|button|image|file)$/;

@@ -263,6 +263,11 @@ function discarded(n, hooks) {
 // root itself keeps its attributes and only its children are morphed.
 function morph(root, node, html, hooks) {
   const opts = {
+    // morphdom falls back to node.id, which a form's field named "id"
+    // shadows (forms.js): only the attribute keys an element.
+    getNodeKey(n) {
+      return n.nodeType === 1 ? n.getAttribute("id") || "" : undefined;
+    },
     onBeforeElUpdated(from, to) {
       if (from.hasAttribute(ATTR_IGNORE)) return false;
       if (hooks.beforeUpdate && hooks.beforeUpdate(from, to) === false) return false;

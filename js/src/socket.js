@@ -29,6 +29,7 @@ import { collectRecoverableForms, keepForms, keepReset } from "./forms.js";
 import { logPrinter } from "./console.js";
 import { restore } from "./commands.js";
 import { applyOps, DriftError } from "./patch.js";
+import { follow, refused } from "./redirect.js";
 
 const DEFAULTS = {
   heartbeat: 30000, // ms between heartbeats; two unanswered ones mean the connection is dead
@@ -179,6 +180,9 @@ export function connect(root, options) {
       // crashed on the forms: the next join leaves them out, or it would
       // crash again and again.
       if (!joined && e && e.code === 1011) noForms = true;
+      // A join the server refused (1008: a policy, a hook) is refused
+      // again on every retry: stop, visibly (redirect.js).
+      if (!joined && refused(e, stop, state)) return;
       // A view that crashed (1011) after the join crashed on the oldest
       // event it had not answered, if on one: re-sent, it would crash the
       // fresh view again and again. It is dropped; the others are re-sent.
@@ -269,6 +273,8 @@ export function connect(root, options) {
       // The server could not resync: start over, and the join brings the page.
       else if (frame[1] === 0 && resyncing) down();
       settle(frame[1], undefined, frame[2]);
+    } else if (kind === KIND_RELOAD && frame.length > 2) {
+      follow(frame[2], loc, stop); // a redirect: [4, reason, url]
     } else if (kind === KIND_RELOAD) {
       stop();
       let storage;

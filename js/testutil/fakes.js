@@ -36,8 +36,13 @@ export class FakeWebSocket {
   }
 
   drop() {
+    this.closeWith(1006);
+  }
+
+  // The server closes the connection with code and reason.
+  closeWith(code, reason = "") {
     this.readyState = 3;
-    this.onclose && this.onclose({ code: 1006 });
+    this.onclose && this.onclose({ code, reason });
   }
 }
 
@@ -52,6 +57,10 @@ export function fakeLocation(href = "https://example.test/app/page?x=1") {
     reloads: 0,
     reload() {
       this.reloads++;
+    },
+    assigned: [],
+    assign(url) {
+      this.assigned.push(url);
     },
   };
 }

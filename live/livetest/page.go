@@ -70,6 +70,8 @@ type Page struct {
 	seen       int // renders AwaitRender returned for
 
 	catch *[]string // errors collected by ExpectError
+
+	redirect string // where the server sent the page (redirect.go)
 }
 
 // A Push is an event the view pushed to the page (Conn.Push,
@@ -115,7 +117,9 @@ func (s *Server) Open(path string) *Page {
 	p := &Page{s: s, t: s.t, path: path, sticky: map[*html.Node]*sticky{}, typed: map[*html.Node]string{}}
 	s.pages = append(s.pages, p)
 	p.load()
-	p.join()
+	if p.redirect == "" {
+		p.join()
+	}
 	return p
 }
 
@@ -130,6 +134,9 @@ func (p *Page) load() {
 	resp.Body.Close()
 	if err != nil {
 		p.t.Fatalf("livetest: GET %s: %v", p.path, err)
+	}
+	if p.redirectGET(resp) {
+		return
 	}
 	if resp.StatusCode != http.StatusOK {
 		p.t.Fatalf("livetest: GET %s: %s\n%s", p.path, resp.Status, cut(string(body), 2000))
@@ -428,6 +435,11 @@ func (p *Page) handle(data []byte) {
 			p.report("%s: the server reported an error: %s", p.path, msg)
 		}
 	case protocol.KindReload:
+		var to string
+		if json.Unmarshal(arg(2), &to) == nil && to != "" {
+			p.follow(to) // a redirect: [4, reason, url]
+			break
+		}
 		var reason string
 		json.Unmarshal(arg(1), &reason)
 		p.reload(reason)

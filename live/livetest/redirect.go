@@ -1,0 +1,51 @@
+package livetest
+
+import (
+	"net/http"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// Redirected returns where the server sent the page with Conn.Redirect,
+// or "" if it did not: the Location of a GET answered with a redirect
+// (Open then leaves the page empty and does not join), or the target of a
+// redirect frame (the page is then disconnected, as the browser's is when
+// it loads the target, and shows what it showed last). It first handles
+// what the server sent after the answers to the page's events, so a Click
+// that redirects is seen here. Open the target with Server.Open to follow
+// it.
+func (p *Page) Redirected() string {
+	p.t.Helper()
+	p.sync()
+	return p.redirect
+}
+
+// redirectGET handles a GET answered with a redirect: the page records
+// where to and shows an empty document.
+func (p *Page) redirectGET(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return false
+	}
+	p.redirect = resp.Header.Get("Location")
+	doc, _ := html.Parse(strings.NewReader(""))  // never fails on a string
+	p.doc, p.root = doc, doc.LastChild.LastChild // <html>'s <body>
+	p.css = newSheet()
+	return true
+}
+
+// follow does what the client does with a redirect frame: it stops the
+// connection (what was pending is lost with the page) and goes.
+func (p *Page) follow(url string) {
+	p.t.Logf("livetest: %s: the server redirected the page to %s", p.path, url)
+	p.redirect = url
+	c := p.c
+	p.c, p.joined = nil, false
+	c.close()
+	for _, e := range p.pending {
+		e.done, e.err = true, "connection stopped"
+	}
+	p.pending = nil
+}

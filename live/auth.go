@@ -34,12 +34,14 @@ var ErrForbidden = errors.New("live: forbidden")
 type MountHook func(ctx context.Context, c *Conn, r *http.Request) error
 
 // An EventHook runs before HandleEvent for every event of the page,
-// recovered forms included: one place to authorize them. An error refuses
+// recovered forms included: one place to authorize them. v is the page's
+// view, from which the hook learns who the user is (through a method of the
+// app's own, found by type assertion, say), as Mount recorded it. An error refuses
 // the event: HandleEvent does not run, the page's console shows the error
 // ("live: event "delete" refused: " and the hook's error text, which the
 // page sees), the server logs it, and the view carries on. Hooks run in
 // order, on the view's goroutine, and the first error stops them.
-type EventHook func(ctx context.Context, c *Conn, e Event) error
+type EventHook func(ctx context.Context, c *Conn, v View, e Event) error
 
 // runMountHooks runs the handler's OnMount hooks for r.
 func (s *session) runMountHooks(r *http.Request) (err error) {
@@ -66,7 +68,7 @@ func (s *session) runMountHooks(r *http.Request) (err error) {
 // authorizeEvent runs the handler's OnEvent hooks for e.
 func (s *session) authorizeEvent(e Event) error {
 	for _, hook := range s.h.opts.OnEvent {
-		if err := hook(s.ctx, s.conn, e); err != nil {
+		if err := hook(s.ctx, s.conn, s.view, e); err != nil {
 			return fmt.Errorf("live: event %q refused: %w", e.Name, err)
 		}
 	}

@@ -84,7 +84,7 @@ func newAuthServer(t *testing.T, ps live.PubSub) *authServer {
 				return c.SetSession("session-of-" + u)
 			}
 		}},
-		OnEvent: []live.EventHook{func(ctx context.Context, c *live.Conn, e live.Event) error {
+		OnEvent: []live.EventHook{func(ctx context.Context, c *live.Conn, v live.View, e live.Event) error {
 			if e.Name == "delete" && e.String("as") != "admin" {
 				return errors.New("only admins may delete")
 			}

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/templive/templive/examples/account"
 	"github.com/templive/templive/examples/async"
 	"github.com/templive/templive/examples/chat"
 	logconsole "github.com/templive/templive/examples/console"
@@ -47,13 +48,17 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 // Site is the demo site: the index at / and one route per demo.
 type Site struct {
 	http.Handler
-	views []*live.Handler
+	views   []*live.Handler
+	closers []io.Closer // the apps that are more than one live.Handler
 }
 
 // Close ends every live view of the site (see live.Handler.Close).
 func (s *Site) Close() error {
 	for _, h := range s.views {
 		h.Close()
+	}
+	for _, c := range s.closers {
+		c.Close()
 	}
 	return nil
 }
@@ -107,6 +112,10 @@ func New(cfg Config) *Site {
 		index = append(index, d.Demo)
 		site.views = append(site.views, d.h)
 	}
+	acct := account.New(*opts("Account"))
+	acct.Routes(mux)
+	index = append(index, layout.Demo{Path: account.Path, Title: "Account", About: "sign-in hooks, an admin-only event, redirects, sign-out everywhere"})
+	site.closers = append(site.closers, acct)
 	mux.Handle("/_templive/", live.Assets())
 	mux.HandleFunc("/static/demo.css", layout.Stylesheet)
 	mux.Handle(sound.AssetPath, sound.Files())

@@ -298,6 +298,33 @@
 // renders and pushes without sleeping, and drops, resumes and recovers the
 // page as a browser would.
 //
+// # Authentication and redirects
+//
+// The app's own middleware authenticates: it runs for a page's GET and for
+// its WebSocket upgrade alike, and puts the user in the request's context.
+// Options.OnMount hooks (MountHook) then decide, before Mount, on the GET
+// and again on the join: return ErrForbidden to refuse the page (403 on the
+// GET; on the join an error frame and close 1008, and the page stops with
+// live-error), call Conn.Redirect to send it elsewhere (303 on the GET, a
+// redirect frame on the join; Mount does not run), or call Conn.SetSession
+// to tie the view to the user's login session.
+//
+// A view is tied to a session by a key the app chooses, the session's ID,
+// with Conn.SetSession, from a hook (one place for every route) or Mount.
+// DisconnectSession(ctx, pubsub, key), called when the user logs out, ends
+// every view tied to the key, on every node that shares the PubSub (the
+// NATS adapter spans machines): each page is told to load its URL again, so
+// the middleware, finding no session, sends it to the login page. Only a
+// hash of the key travels on the PubSub.
+//
+// Options.OnEvent hooks (EventHook) run before HandleEvent for every event,
+// recovered forms included: one place to authorize events. An error refuses
+// the event, and only it: the page's console shows the error, the server
+// logs it, and the view carries on.
+//
+// Conn.Redirect, from any callback, sends the page to another URL with a
+// full page load; only paths and http(s) URLs are accepted.
+//
 // # Security
 //
 // Cross-site WebSocket hijacking is the cross-site request forgery of live

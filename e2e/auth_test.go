@@ -2,14 +2,20 @@ package e2e
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/templive/templive/internal/demo"
+	"github.com/templive/templive/live"
 )
 
 // at is a condition: the tab shows path, its live root (if any) joined.
@@ -184,5 +190,43 @@ func TestIDFieldFormRecovers(t *testing.T) {
 		if m.IsException() || m.Type == chromedp.ConsoleError && !strings.Contains(m.Text, "ERR_CONNECTION_REFUSED") {
 			t.Errorf("console %s: %s", m.Type, m.Text)
 		}
+	}
+}
+
+// TestForbiddenJoinStops: a join that an OnMount hook forbids (the page
+// itself was allowed) is not retried: the page stops with live-error and
+// says why in the console.
+func TestForbiddenJoinStops(t *testing.T) {
+	var joins atomic.Int32
+	h := live.NewHandler(func() live.View { return &crashLoopView{joins: new(atomic.Int32)} }, &live.Options{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		OnMount: []live.MountHook{func(ctx context.Context, c *live.Conn, r *http.Request) error {
+			if c.Connected() {
+				joins.Add(1)
+				return live.ErrForbidden
+			}
+			return nil
+		}},
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/forbidden", h)
+	mux.Handle("/_templive/", live.Assets())
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() { h.Close(); srv.Close() })
+
+	ctx := newBrowser(t)
+	console := consoleLog(t, ctx)
+	run(t, ctx, chromedp.Navigate(srv.URL+"/forbidden"))
+	waitFor(t, ctx, "live-error", `document.querySelector('[live-root]').classList.contains('live-error')`)
+	time.Sleep(time.Second) // a window for a wrong retry to show; not an assertion of speed
+	if n := joins.Load(); n != 1 {
+		t.Errorf("%d joins, want 1: a forbidden join is not retried", n)
+	}
+	if !hasConsole(console, "join failed: forbidden") || !hasConsole(console, "refused the live connection: forbidden; not reconnecting") {
+		t.Errorf("the console does not say why; console: %v", texts(console))
+	}
+	if got := text(t, ctx, "#msg"); got != "server-rendered" {
+		t.Errorf("#msg = %q: the server-rendered page must stay", got)
 	}
 }

@@ -25,7 +25,8 @@ var ErrForbidden = errors.New("live: forbidden")
 // connection's join: r is that request, after the app's middleware, so the
 // user it identified is in r.Context(). It may refuse the page (return
 // ErrForbidden), send it elsewhere (c.Redirect; Mount then does not run),
-// or tie the view to the user's session (c.SetSession).
+// or tie the view to the user's session (c.SetSession). c.Connected()
+// reports which request it is: false for the GET, true for the join.
 //
 // On a join, the hooks run whether the join adopts the view its GET mounted
 // or mounts afresh, but not when a page resumes a view after a network blip

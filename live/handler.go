@@ -213,6 +213,7 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 	}
 	if s := h.pending.take(tok.id); s != nil {
 		// The OnMount hooks see the upgrade request too (auth.go).
+		s.connected = true
 		if err := s.runMountHooks(r); err != nil || s.redirect != "" {
 			s.end()
 			return nil, joinRedirect(s, err)

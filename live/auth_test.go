@@ -80,6 +80,8 @@ func newAuthServer(t *testing.T, ps live.PubSub) *authServer {
 				return c.Redirect("/login")
 			case "mallory":
 				return fmt.Errorf("%w: user %s is banned", live.ErrForbidden, u)
+			case "nokey":
+				return c.SetSession("")
 			default:
 				return c.SetSession("session-of-" + u)
 			}
@@ -323,6 +325,9 @@ func TestDisconnectSession(t *testing.T) {
 	}
 	if err := live.DisconnectSession(context.Background(), ps, ""); err == nil {
 		t.Error("DisconnectSession with an empty key: no error")
+	}
+	if resp, _ := a.get(t, "/page", "nokey"); resp.StatusCode != http.StatusInternalServerError || !strings.Contains(a.logs.String(), "SetSession: empty key") {
+		t.Errorf("SetSession with an empty key: GET %s, want 500 and the error logged", resp.Status)
 	}
 }
 

@@ -14,11 +14,11 @@ import (
 	"github.com/templive/templive/internal/protocol"
 )
 
-// ErrForbidden, returned (or wrapped) by an OnMount hook, refuses the page:
-// its GET is answered 403 Forbidden, and its live connection is refused
-// with an error the page shows in its console (the page stops, showing
-// live-error). Any other error from a hook is treated as an error from
-// Mount.
+// ErrForbidden, returned (or wrapped) by an OnMount hook or by Mount,
+// refuses the page: its GET is answered 403 Forbidden, and its live
+// connection is refused with an error the page shows in its console (the
+// page stops, showing live-error). Any other error from a hook is treated
+// as an error from Mount.
 var ErrForbidden = errors.New("live: forbidden")
 
 // A MountHook runs before a view's Mount, on the page's GET and on its live

@@ -261,6 +261,37 @@
 // task is no crash: HandleAsync receives a *PanicError. The server and
 // every other view carry on.
 //
+// Options.OnCrash hears of every recovered panic, as a Crash: the page's
+// path, the view's type, what it was doing (and the event's name), the
+// panic value and its stack. Send it to an error tracker. It runs on a
+// goroutine of its own, at most 16 at once, so a slow tracker never holds
+// up a view.
+//
+// # Error pages
+//
+// Mount refuses a page by returning ErrNotFound or ErrForbidden, wrapped
+// or not (errors.Is decides): the GET answers 404 or 403 with the page
+// Options.ErrorPage renders inside the layout, a plain page with no live
+// connection. Any other Mount error, a panic included, is a 500 with the
+// same page. The default error page shows the status only, never the
+// error's text.
+//
+//	func (v *Invoice) Mount(ctx context.Context, c *live.Conn, r *http.Request) error {
+//		inv, ok := v.store.Get(r.PathValue("id"))
+//		if !ok {
+//			return fmt.Errorf("invoice %s: %w", r.PathValue("id"), live.ErrNotFound)
+//		}
+//		v.inv = inv
+//		return nil
+//	}
+//
+// A view is mounted on a live join too, when the server lost the page's
+// view (a restart, another instance). If that Mount refuses the page (the
+// invoice was deleted meanwhile), the page is told to reload, once: the
+// reload's GET shows the error page. The client's reload guard (no second
+// reload of a URL within 10 s) keeps a Mount that refuses joins but not
+// GETs from looping: the page then shows live-error.
+//
 // # Limits
 //
 // Everything a client can make the server hold or do is bounded, with

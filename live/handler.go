@@ -32,6 +32,7 @@ type Handler struct {
 	pending pendingViews
 	views   liveViews
 	closed  atomic.Bool
+	crashes crashReports
 }
 
 // NewHandler returns a Handler that serves the views newView creates, one
@@ -94,7 +95,9 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		// Mount's panics are errors already; Render's and the layout's
 		// are a 500 too, logged with their stack.
 		if p := recover(); p != nil {
-			h.log.ErrorContext(r.Context(), "live: view panicked", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			stack := debug.Stack()
+			h.log.ErrorContext(r.Context(), "live: view panicked", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(stack))
+			h.reportCrash(r.Context(), s, "render", "", p, stack)
 			http.Error(w, "internal server error", http.StatusInternalServerError)
 		}
 		if !kept {
@@ -102,8 +105,13 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	if err := s.mount(r); err != nil {
-		h.log.ErrorContext(r.Context(), "live: mount failed", "path", r.URL.Path, "err", err)
-		http.Error(w, "internal server error", http.StatusInternalServerError)
+		status := errorStatus(err)
+		if status == http.StatusInternalServerError {
+			h.log.ErrorContext(r.Context(), "live: mount failed", "path", r.URL.Path, "err", err)
+		} else {
+			h.log.InfoContext(r.Context(), "live: mount refused the page", "path", r.URL.Path, "status", status, "err", err)
+		}
+		h.serveError(w, r, status, err)
 		return
 	}
 	body, err := s.renderTree(r.Context())
@@ -210,6 +218,13 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 	s.id = tok.id
 	if err := s.mount(r); err != nil {
 		s.end()
+		if status := errorStatus(err); status != http.StatusInternalServerError {
+			// Gone or forbidden since the page loaded: its reload gets
+			// the error page, and a second refusal stops the client.
+			// The page hears the status only: err is the app's.
+			h.log.InfoContext(r.Context(), "live: mount on join refused the page", "path", r.URL.Path, "status", status, "err", err)
+			return nil, reloadError{strings.ToLower(http.StatusText(status))}
+		}
 		return nil, err
 	}
 	s.recovered = true

@@ -34,6 +34,7 @@ type wsConn struct {
 	once    sync.Once
 	slow    atomic.Bool // the outbound queue overflowed: logged once
 	closing atomic.Bool // fail was called
+	route   string      // the view's, for the Observer: set before the view hears of c
 
 	mu      sync.Mutex
 	out     fifo[[]byte]  // the view's frames waiting, at most OutboundQueue
@@ -77,6 +78,7 @@ func (c *wsConn) readJoin(ctx context.Context) (*protocol.Join, error) {
 
 // serve attaches the connection to s and reads until the connection ends.
 func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
+	c.route = s.route
 	s.run()
 	s.serving(c)
 	defer s.served(c)
@@ -112,6 +114,7 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 				limit.warned = true
 				c.h.log.WarnContext(ctx, "live: client over the event rate", "rate", c.h.opts.EventRate, "burst", c.h.opts.EventBurst, "close", c.h.opts.RateLimitClose)
 			}
+			c.h.opts.Observer.dropped(ctx, c.route, dropRate)
 			if c.h.opts.RateLimitClose {
 				c.fail(websocket.StatusPolicyViolation, "rate limited")
 				return
@@ -135,7 +138,11 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 		case protocol.KindEvent:
 			// Waiting for room in the mailbox stops reading, so a
 			// client that floods a busy view is slowed by TCP itself.
-			s.post(c.ctx, eventMsg{c, msg.Event})
+			var at time.Time
+			if c.h.opts.Observer.wantsTime() {
+				at = time.Now()
+			}
+			s.post(c.ctx, eventMsg{c, msg.Event, at})
 		}
 	}
 }
@@ -242,6 +249,7 @@ func (c *wsConn) send(frame []byte) {
 		case <-grace.C:
 			if c.slow.CompareAndSwap(false, true) {
 				c.h.log.Warn("live: client too slow, disconnecting", "queue", c.h.opts.OutboundQueue)
+				c.h.opts.Observer.dropped(c.ctx, c.route, dropSlow)
 			}
 			c.fail(websocket.StatusTryAgainLater, "client too slow")
 			return

@@ -19,6 +19,9 @@ func crashHookServer(t *testing.T) (*server, chan live.Crash) {
 	s := serveView(t, func() live.View { return &crashView{} }, &live.Options{
 		Secrets: crashSecret,
 		OnCrash: func(c live.Crash) { crashes <- c },
+		// Set, so that its spans' ends, which see the panic go by, are
+		// checked to keep the panic's stack whole.
+		Observer: (&recorder{}).observer(),
 	})
 	return s, crashes
 }

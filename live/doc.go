@@ -267,6 +267,20 @@
 // goroutine of its own, at most 16 at once, so a slow tracker never holds
 // up a view.
 //
+// # Observability
+//
+// Options.Observer hears what the views do: spans of work (Mount, an
+// event named by its name, a render, a diff with the size of its patch)
+// and counts (live views up and down, resumes, form recoveries, crashes,
+// dropped messages). It is a struct of funcs, each optional, in the manner
+// of net/http/httptrace; package live imports no telemetry library, and
+// live/otelive, a module of its own, turns an Observer into OpenTelemetry
+// spans and metrics. The context an Observer's Mount or Event returns is
+// the one the view's Mount or HandleEvent gets, so spans the app starts
+// there are children of templive's. A nil Observer, the default, costs a
+// nil check per hook; the funcs run inline, on the view's goroutine, so
+// they must be quick and safe for concurrent use.
+//
 // # Error pages
 //
 // Mount refuses a page by returning ErrNotFound or ErrForbidden, wrapped

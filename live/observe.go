@@ -64,11 +64,11 @@ type Observer struct {
 	Crashed func(ctx context.Context, route string)
 
 	// Dropped is called when something meant for a view or its page was
-	// dropped. reason is one of "mailbox full" (Conn.Send), "rate limited"
-	// (a client frame over Options.EventRate), "slow client" (a page
-	// disconnected because it did not read its frames), "push overflow"
-	// (a push while the page was away, over the 64 kept) or "pubsub" (a
-	// Topic message that did not decode, or found the mailbox full).
+	// dropped. reason is one of "mailbox full" (Conn.Send, a Topic's
+	// delivery), "rate limited" (a client frame over Options.EventRate),
+	// "slow client" (a page disconnected because it did not read its
+	// frames), "push overflow" (a push while the page was away, over the
+	// 64 kept) or "pubsub" (a Topic message that did not decode).
 	Dropped func(ctx context.Context, route, reason string)
 }
 

@@ -557,11 +557,9 @@ func (s *session) event(pe *protocol.Event, at time.Time) {
 	s.lastRef = pe.Ref
 	if ctx, end := s.h.opts.Observer.event(s.ctx, s.route, pe.Name, at); end != nil {
 		s.octx = ctx
+		defer func() { s.octx = nil }()
 		var err error
-		defer func() {
-			s.octx = nil
-			ended(end, &err)
-		}()
+		defer ended(end, &err)
 		err = s.handleEvent(pe)
 		return
 	}

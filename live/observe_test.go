@@ -182,6 +182,37 @@ func TestObserverHearsFormRecovery(t *testing.T) {
 	rec.wait(t, "recovered /view 2")
 }
 
+// Pushes beyond the 64 kept for a page that is away are dropped, and the
+// Observer hears each.
+func TestObserverHearsPushOverflow(t *testing.T) {
+	rec := &recorder{}
+	s := serveView(t, func() live.View { return &pushyView{n: 66} }, &live.Options{Observer: rec.observer()})
+	s.page(t, "/view")
+	got := 0
+	for _, l := range rec.lines() {
+		if l == "dropped /view push overflow" {
+			got++
+		}
+	}
+	if got != 2 {
+		t.Errorf("heard %d push overflows, want 2 (66 pushes, 64 kept)", got)
+	}
+}
+
+// pushyView pushes n events in Mount, before its page can connect.
+type pushyView struct{ n int }
+
+func (v *pushyView) Mount(ctx context.Context, c *live.Conn, r *http.Request) error {
+	for i := range v.n {
+		if err := c.Push("tick", i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (v *pushyView) Render() templ.Component { return templ.Raw(`<p>pushy</p>`) }
+
 // Frames over the rate limit are dropped, and the Observer hears each.
 func TestObserverHearsRateLimitedFrames(t *testing.T) {
 	rec := &recorder{}

@@ -281,6 +281,10 @@
 // nil check per hook; the funcs run inline, on the view's goroutine, so
 // they must be quick and safe for concurrent use.
 //
+// Handler.Stats lists a handler's live views with their mailbox and
+// outbound queue depths; NewDebugHandler serves them as a live page, by
+// route, refreshed every second (serve it behind the app's authentication).
+//
 // # Error pages
 //
 // Mount refuses a page by returning ErrNotFound or ErrForbidden, wrapped

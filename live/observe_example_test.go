@@ -3,6 +3,7 @@ package live_test
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/templive/templive/live"
@@ -25,3 +26,15 @@ func ExampleObserver() {
 	}
 	_ = live.NewHandler(func() live.View { return &Counter{} }, &live.Options{Observer: obs})
 }
+
+// ExampleNewDebugHandler serves a page, for operators, that lists the live
+// views of the app's handlers by route with their queue depths.
+func ExampleNewDebugHandler() {
+	counters := live.NewHandler(func() live.View { return &Counter{} }, nil)
+	mux := http.NewServeMux()
+	mux.Handle("/counter", counters)
+	// requireOperator is the app's own authentication middleware.
+	mux.Handle("/debug/views", requireOperator(live.NewDebugHandler(nil, counters)))
+}
+
+func requireOperator(h http.Handler) http.Handler { return h }

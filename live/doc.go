@@ -285,6 +285,18 @@
 // outbound queue depths; NewDebugHandler serves them as a live page, by
 // route, refreshed every second (serve it behind the app's authentication).
 //
+// # Transports
+//
+// A page's live connection is a WebSocket. Where a proxy refuses
+// WebSockets, the client falls back to a stream of server-sent events on
+// the page's URL for the server's frames and a POST per frame for its own
+// (docs/protocol.md, "Fallback transport"), with the same frames, refs,
+// resumes and at-most-once handling of re-sent events. The Handler serves
+// both; nothing is to be configured. A proxy in front must not buffer
+// text/event-stream responses (templive sends X-Accel-Buffering: no for
+// nginx). The streams are ordinary requests: http.Server.Shutdown waits
+// for them, so call Handler.Close, which ends them, when shutting down.
+//
 // # Error pages
 //
 // Mount refuses a page by returning ErrNotFound or ErrForbidden, wrapped

@@ -33,6 +33,7 @@ type Handler struct {
 	views   liveViews
 	closed  atomic.Bool
 	crashes crashReports
+	streams streams // open fallback streams (stream.go)
 }
 
 // NewHandler returns a Handler that serves the views newView creates, one
@@ -56,6 +57,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveAsset(w, r)
 	case isUpgrade(r):
 		h.serveLive(w, r)
+	case isStream(r):
+		h.serveStream(w, r)
+	case r.Method == http.MethodPost && r.Header.Get(protocol.StreamHeader) != "":
+		h.servePost(w, r)
+	case r.Header.Get("Sec-WebSocket-Key") != "":
+		// A WebSocket handshake whose Upgrade a proxy stripped: no page
+		// to mount for it; the client falls back to the stream.
+		http.Error(w, "live: WebSocket upgrade stripped on the way", http.StatusBadRequest)
 	case r.Method == http.MethodGet || r.Method == http.MethodHead:
 		h.servePage(w, r)
 	default:
@@ -147,7 +156,14 @@ func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
 		return // Accept has written the HTTP error
 	}
 	ws.SetReadLimit(h.opts.ReadLimit)
-	c := newWSConn(h, ws, sb.conn)
+	h.runConn(r, newWSConn(h, ws, sb.conn), true)
+}
+
+// runConn reads c's join, attaches it to its view and serves it until it
+// ends: on a goroutine of its own if detach (a WebSocket: net/http lets
+// go of the request), else on this one (the fallback stream, whose
+// response is the connection).
+func (h *Handler) runConn(r *http.Request, c *wsConn, detach bool) {
 	served := false
 	defer func() {
 		if !served {
@@ -183,6 +199,11 @@ func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
 	// middleware may have put a request ID there), not its end.
 	ctx := context.WithoutCancel(r.Context())
 	served = true
+	if !detach {
+		defer c.wait()
+		c.serve(ctx, s, join)
+		return
+	}
 	go func() {
 		defer c.wait()
 		c.serve(ctx, s, join)

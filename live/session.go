@@ -107,7 +107,7 @@ func (h *Handler) newSession() *session {
 // mount runs the view's Mount, if it has one, turning a panic into an
 // error.
 func (s *session) mount(r *http.Request) (err error) {
-	s.connected = isUpgrade(r)
+	s.connected = isUpgrade(r) || isStream(r)
 	s.route, s.path = routeOf(r), r.URL.Path
 	m, ok := s.view.(Mounter)
 	if !ok {

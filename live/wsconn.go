@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"errors"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,8 +25,8 @@ const (
 // to write: an idle connection costs one goroutine, its reader.
 type wsConn struct {
 	h       *Handler
-	ws      *websocket.Conn
-	nc      net.Conn // under ws: its deadlines bound reads and writes
+	ws      transport // a WebSocket, or the fallback stream (stream.go)
+	nc      deadlines // under ws: its deadlines bound reads and writes
 	ctx     context.Context
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -45,7 +44,7 @@ type wsConn struct {
 	logRoom chan struct{} // closed when the log frame is taken, for the console waiting
 }
 
-func newWSConn(h *Handler, ws *websocket.Conn, nc net.Conn) *wsConn {
+func newWSConn(h *Handler, ws transport, nc deadlines) *wsConn {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &wsConn{h: h, ws: ws, nc: nc, ctx: ctx, cancel: cancel}
 }

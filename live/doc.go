@@ -296,6 +296,10 @@
 // text/event-stream responses (templive sends X-Accel-Buffering: no for
 // nginx). The streams are ordinary requests: http.Server.Shutdown waits
 // for them, so call Handler.Close, which ends them, when shutting down.
+// The POSTs pass through the app's middleware like the page's GET: a CSRF
+// middleware must let through a POST that carries the Live-Stream header
+// (another site cannot send that header without a CORS preflight, and the
+// Handler checks the Origin).
 //
 // # Error pages
 //

@@ -11,6 +11,9 @@ import (
 type Crash struct {
 	// Path is the URL path of the view's page.
 	Path string
+	// Route is the view's route, as Observer funcs receive it: the
+	// ServeMux pattern of its page, or its URL path.
+	Route string
 	// View is the view's type, as fmt's %T prints it.
 	View string
 	// During says what the view was doing: "mount" (Mount, on a GET or a
@@ -54,7 +57,7 @@ func (h *Handler) reportCrash(ctx context.Context, s *session, during, event str
 	if stack == nil {
 		stack = debug.Stack()
 	}
-	c := Crash{Path: path, During: during, Event: event, Value: value, Stack: stack}
+	c := Crash{Path: path, Route: route, During: during, Event: event, Value: value, Stack: stack}
 	if s != nil {
 		c.View = fmt.Sprintf("%T", s.view)
 	}

@@ -62,6 +62,9 @@ func TestOnCrashHearsEveryPanic(t *testing.T) {
 			if !strings.Contains(string(got.Stack), "crash_test.go") {
 				t.Errorf("Stack does not reach the panic in crash_test.go:\n%s", got.Stack)
 			}
+			if got.Route != "/view" {
+				t.Errorf("Route = %q, want the ServeMux pattern /view", got.Route)
+			}
 			if got.View != "*live_test.crashView" {
 				t.Errorf("View = %q, want *live_test.crashView", got.View)
 			}

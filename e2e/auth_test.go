@@ -194,8 +194,9 @@ func TestIDFieldFormRecovers(t *testing.T) {
 }
 
 // TestForbiddenJoinStops: a join that an OnMount hook forbids (the page
-// itself was allowed) is not retried: the page stops with live-error and
-// says why in the console.
+// itself was allowed) reloads the page once, whose GET would show the
+// error page; refused again, the page stops with live-error and says why in
+// the console, and is not retried.
 func TestForbiddenJoinStops(t *testing.T) {
 	var joins atomic.Int32
 	h := live.NewHandler(func() live.View { return &crashLoopView{joins: new(atomic.Int32)} }, &live.Options{
@@ -220,10 +221,10 @@ func TestForbiddenJoinStops(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(srv.URL+"/forbidden"))
 	waitFor(t, ctx, "live-error", `document.querySelector('[live-root]').classList.contains('live-error')`)
 	time.Sleep(time.Second) // a window for a wrong retry to show; not an assertion of speed
-	if n := joins.Load(); n != 1 {
-		t.Errorf("%d joins, want 1: a forbidden join is not retried", n)
+	if n := joins.Load(); n != 2 {
+		t.Errorf("%d joins, want 2: a forbidden join reloads once, then is not retried", n)
 	}
-	if !hasConsole(console, "join failed: forbidden") || !hasConsole(console, "refused the live connection: forbidden; not reconnecting") {
+	if !hasConsole(console, "reload refused") || !hasConsole(console, "(forbidden)") {
 		t.Errorf("the console does not say why; console: %v", texts(console))
 	}
 	if got := text(t, ctx, "#msg"); got != "server-rendered" {

@@ -86,6 +86,7 @@ func (c *Conn) startAsync(name string, task Task) {
 		v, err := t.run(ctx, task, send)
 		if p, ok := err.(*PanicError); ok {
 			s.h.log.ErrorContext(s.ctx, "live: task panicked", "task", name, "panic", fmt.Sprint(p.Value), "stack", string(p.Stack))
+			s.h.reportCrash(s.ctx, s, "task", "", p.Value, p.Stack)
 		}
 		if ctx.Err() == nil {
 			s.post(ctx, doneMsg{t, v, err})

@@ -14,13 +14,6 @@ import (
 	"github.com/templive/templive/internal/protocol"
 )
 
-// ErrForbidden, returned (or wrapped) by an OnMount hook or by Mount,
-// refuses the page: its GET is answered 403 Forbidden, and its live
-// connection is refused with an error the page shows in its console (the
-// page stops, showing live-error). Any other error from a hook is treated
-// as an error from Mount.
-var ErrForbidden = errors.New("live: forbidden")
-
 // A MountHook runs before a view's Mount, on the page's GET and on its live
 // connection's join: r is that request, after the app's middleware, so the
 // user it identified is in r.Context(). It may refuse the page (return
@@ -76,21 +69,15 @@ func (s *session) authorizeEvent(e Event) error {
 	return nil
 }
 
-// refuseJoin answers a join that a hook refused or redirected: the page
-// follows the redirect, or stops with the error in its console (a join
-// refused with 1008 is not retried).
+// refuseJoin answers a join that a hook or Mount sent elsewhere: the page
+// follows the redirect. It reports false for any other error.
 func refuseJoin(c *wsConn, err error) bool {
 	var redir redirectError
-	switch {
-	case errors.As(err, &redir):
-		c.sendNow(protocol.AppendRedirect(nil, "redirect", redir.url))
-		c.fail(websocket.StatusNormalClosure, "redirect")
-	case errors.Is(err, ErrForbidden):
-		c.sendNow(protocol.AppendError(nil, 0, "forbidden"))
-		c.fail(websocket.StatusPolicyViolation, "forbidden")
-	default:
+	if !errors.As(err, &redir) {
 		return false
 	}
+	c.sendNow(protocol.AppendRedirect(nil, "redirect", redir.url))
+	c.fail(websocket.StatusNormalClosure, "redirect")
 	return true
 }
 

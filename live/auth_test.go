@@ -174,16 +174,16 @@ func TestOnMountOnTheJoin(t *testing.T) {
 	if got := websocket.CloseStatus(c.readErr()); got != websocket.StatusNormalClosure {
 		t.Errorf("close status %v, want 1000", got)
 	}
-	// A banned user: refused, with a message and 1008, which the client
-	// does not retry.
+	// A banned user: refused with a reload frame and 1008; the reloaded
+	// page's GET answers 403 (and the client reloads only once).
 	resp, _ = a.get(t, "/page", "mallory")
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("GET as mallory: %s, want 403", resp.Status)
 	}
 	_, body = a.get(t, "/page", "ann")
 	c, reply = a.joinAs(t, tokenRE.FindStringSubmatch(body)[1], "mallory")
-	if reply != `[3,0,"forbidden"]` {
-		t.Fatalf("join as mallory: %s, want [3,0,\"forbidden\"]", reply)
+	if reply != `[4,"forbidden"]` {
+		t.Fatalf("join as mallory: %s, want [4,\"forbidden\"]", reply)
 	}
 	if got := websocket.CloseStatus(c.readErr()); got != websocket.StatusPolicyViolation {
 		t.Errorf("close status %v, want 1008", got)

@@ -24,5 +24,8 @@ func (c *Conn) Connected() bool { return c.s.connected }
 // dropped.
 func (c *Conn) Send(msg any) error {
 	_, err := c.s.tryPost(infoMsg{msg})
+	if err == ErrMailboxFull {
+		c.s.h.opts.Observer.dropped(c.s.ctx, c.s.route, dropMailbox)
+	}
 	return err
 }

@@ -107,7 +107,7 @@ type consoleFrame struct {
 }
 
 // parseConsoleFrame decodes a log frame, or reports false for another kind.
-func parseConsoleFrame(t *testing.T, frame string) (consoleFrame, bool) {
+func parseConsoleFrame(t testing.TB, frame string) (consoleFrame, bool) {
 	t.Helper()
 	if !strings.HasPrefix(frame, "[6,") {
 		return consoleFrame{}, false

@@ -261,6 +261,71 @@
 // task is no crash: HandleAsync receives a *PanicError. The server and
 // every other view carry on.
 //
+// Options.OnCrash hears of every recovered panic, as a Crash: the page's
+// path, the view's type, what it was doing (and the event's name), the
+// panic value and its stack. Send it to an error tracker. It runs on a
+// goroutine of its own, at most 16 at once, so a slow tracker never holds
+// up a view.
+//
+// # Observability
+//
+// Options.Observer hears what the views do: spans of work (Mount, an
+// event named by its name, a render, a diff with the size of its patch)
+// and counts (live views up and down, resumes, form recoveries, crashes,
+// dropped messages). It is a struct of funcs, each optional, in the manner
+// of net/http/httptrace; package live imports no telemetry library, and
+// live/otelive, a module of its own, turns an Observer into OpenTelemetry
+// spans and metrics. The context an Observer's Mount or Event returns is
+// the one the view's Mount or HandleEvent gets, so spans the app starts
+// there are children of templive's. A nil Observer, the default, costs a
+// nil check per hook; the funcs run inline, on the view's goroutine, so
+// they must be quick and safe for concurrent use.
+//
+// Handler.Stats lists a handler's live views with their mailbox and
+// outbound queue depths; NewDebugHandler serves them as a live page, by
+// route, refreshed every second (serve it behind the app's authentication).
+//
+// # Transports
+//
+// A page's live connection is a WebSocket. Where a proxy refuses
+// WebSockets, the client falls back to a stream of server-sent events on
+// the page's URL for the server's frames and a POST per frame for its own
+// (docs/protocol.md, "Fallback transport"), with the same frames, refs,
+// resumes and at-most-once handling of re-sent events. The Handler serves
+// both; nothing is to be configured. A proxy in front must not buffer
+// text/event-stream responses (templive sends X-Accel-Buffering: no for
+// nginx). The streams are ordinary requests: http.Server.Shutdown waits
+// for them, so call Handler.Close, which ends them, when shutting down.
+// The POSTs pass through the app's middleware like the page's GET: a CSRF
+// middleware must let through a POST that carries the Live-Stream header
+// (another site cannot send that header without a CORS preflight, and the
+// Handler checks the Origin).
+//
+// # Error pages
+//
+// Mount refuses a page by returning ErrNotFound or ErrForbidden, wrapped
+// or not (errors.Is decides): the GET answers 404 or 403 with the page
+// Options.ErrorPage renders inside the layout, a plain page with no live
+// connection. Any other Mount error, a panic included, is a 500 with the
+// same page. The default error page shows the status only, never the
+// error's text.
+//
+//	func (v *Invoice) Mount(ctx context.Context, c *live.Conn, r *http.Request) error {
+//		inv, ok := v.store.Get(r.PathValue("id"))
+//		if !ok {
+//			return fmt.Errorf("invoice %s: %w", r.PathValue("id"), live.ErrNotFound)
+//		}
+//		v.inv = inv
+//		return nil
+//	}
+//
+// A view is mounted on a live join too, when the server lost the page's
+// view (a restart, another instance). If that Mount refuses the page (the
+// invoice was deleted meanwhile), the page is told to reload, once: the
+// reload's GET shows the error page. The client's reload guard (no second
+// reload of a URL within 10 s) keeps a Mount that refuses joins but not
+// GETs from looping: the page then shows live-error.
+//
 // # Limits
 //
 // Everything a client can make the server hold or do is bounded, with
@@ -304,8 +369,7 @@
 // its WebSocket upgrade alike, and puts the user in the request's context.
 // Options.OnMount hooks (MountHook) then decide, before Mount, on the GET
 // and again on the join: return ErrForbidden to refuse the page (403 on the
-// GET; on the join an error frame and close 1008, and the page stops with
-// live-error), call Conn.Redirect to send it elsewhere (303 on the GET, a
+// GET; on the join a reload, once, whose GET shows the 403 page), call Conn.Redirect to send it elsewhere (303 on the GET, a
 // redirect frame on the join; Mount does not run), or call Conn.SetSession
 // to tie the view to the user's login session.
 //

@@ -32,6 +32,8 @@ type Handler struct {
 	pending pendingViews
 	views   liveViews
 	closed  atomic.Bool
+	crashes crashReports
+	streams streams // open fallback streams (stream.go)
 }
 
 // NewHandler returns a Handler that serves the views newView creates, one
@@ -55,6 +57,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveAsset(w, r)
 	case isUpgrade(r):
 		h.serveLive(w, r)
+	case isStream(r):
+		h.serveStream(w, r)
+	case r.Method == http.MethodPost && r.Header.Get(protocol.StreamHeader) != "":
+		h.servePost(w, r)
+	case r.Header.Get("Sec-WebSocket-Key") != "":
+		// A WebSocket handshake whose Upgrade a proxy stripped: no page
+		// to mount for it; the client falls back to the stream.
+		http.Error(w, "live: WebSocket upgrade stripped on the way", http.StatusBadRequest)
 	case r.Method == http.MethodGet || r.Method == http.MethodHead:
 		h.servePage(w, r)
 	default:
@@ -94,20 +104,23 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		// Mount's panics are errors already; Render's and the layout's
 		// are a 500 too, logged with their stack.
 		if p := recover(); p != nil {
-			h.log.ErrorContext(r.Context(), "live: view panicked", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			stack := debug.Stack()
+			h.log.ErrorContext(r.Context(), "live: view panicked", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(stack))
+			h.reportCrash(r.Context(), s, "render", "", p, stack)
 			http.Error(w, "internal server error", http.StatusInternalServerError)
 		}
 		if !kept {
 			s.end() // and what a failed Mount started ends with it
 		}
 	}()
-	if err := s.mount(r); errors.Is(err, ErrForbidden) {
-		h.log.InfoContext(r.Context(), "live: page refused", "path", r.URL.Path, "err", err)
-		http.Error(w, "forbidden", http.StatusForbidden)
-		return
-	} else if err != nil {
-		h.log.ErrorContext(r.Context(), "live: mount failed", "path", r.URL.Path, "err", err)
-		http.Error(w, "internal server error", http.StatusInternalServerError)
+	if err := s.mount(r); err != nil {
+		status := errorStatus(err)
+		if status == http.StatusInternalServerError {
+			h.log.ErrorContext(r.Context(), "live: mount failed", "path", r.URL.Path, "err", err)
+		} else {
+			h.log.InfoContext(r.Context(), "live: mount refused the page", "path", r.URL.Path, "status", status, "err", err)
+		}
+		h.serveError(w, r, status, err)
 		return
 	}
 	if s.redirectPage(w, r) {
@@ -146,7 +159,14 @@ func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
 		return // Accept has written the HTTP error
 	}
 	ws.SetReadLimit(h.opts.ReadLimit)
-	c := newWSConn(h, ws, sb.conn)
+	h.runConn(r, newWSConn(h, ws, sb.conn), true)
+}
+
+// runConn reads c's join, attaches it to its view and serves it until it
+// ends: on a goroutine of its own if detach (a WebSocket: net/http lets
+// go of the request), else on this one (the fallback stream, whose
+// response is the connection).
+func (h *Handler) runConn(r *http.Request, c *wsConn, detach bool) {
 	served := false
 	defer func() {
 		if !served {
@@ -186,6 +206,11 @@ func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
 	// middleware may have put a request ID there), not its end.
 	ctx := context.WithoutCancel(r.Context())
 	served = true
+	if !detach {
+		defer c.wait()
+		c.serve(ctx, s, join)
+		return
+	}
 	go func() {
 		defer c.wait()
 		c.serve(ctx, s, join)
@@ -216,7 +241,7 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 		s.connected = true
 		if err := s.runMountHooks(r); err != nil || s.redirect != "" {
 			s.end()
-			return nil, joinRedirect(s, err)
+			return nil, h.joinRefusal(r, s, err)
 		}
 		return s, nil
 	}
@@ -227,7 +252,7 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 	s.id = tok.id
 	if err := s.mount(r); err != nil || s.redirect != "" {
 		s.end()
-		return nil, joinRedirect(s, err)
+		return nil, h.joinRefusal(r, s, err)
 	}
 	s.recovered = true
 	return s, nil

@@ -97,7 +97,7 @@ type server struct {
 	mounts atomic.Int32
 }
 
-func newServer(t *testing.T, opts *live.Options) *server {
+func newServer(t testing.TB, opts *live.Options) *server {
 	t.Helper()
 	s := &server{logs: &logBuffer{}}
 	if opts == nil {
@@ -119,7 +119,7 @@ func newServer(t *testing.T, opts *live.Options) *server {
 var tokenRE = regexp.MustCompile(`live-token="([^"]+)"`)
 
 // page GETs path and returns the body and the page's token.
-func (s *server) page(t *testing.T, path string) (string, string) {
+func (s *server) page(t testing.TB, path string) (string, string) {
 	t.Helper()
 	resp, err := s.Client().Get(s.URL + path)
 	if err != nil {
@@ -138,11 +138,11 @@ func (s *server) page(t *testing.T, path string) (string, string) {
 }
 
 type client struct {
-	t  *testing.T
+	t  testing.TB
 	ws *websocket.Conn
 }
 
-func (s *server) dial(t *testing.T, path string) *client {
+func (s *server) dial(t testing.TB, path string) *client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -155,7 +155,7 @@ func (s *server) dial(t *testing.T, path string) *client {
 }
 
 // join dials path and joins with tok, returning the join reply.
-func (s *server) join(t *testing.T, path, tok string, applied int) (*client, string) {
+func (s *server) join(t testing.TB, path, tok string, applied int) (*client, string) {
 	t.Helper()
 	c := s.dial(t, path)
 	c.send(fmt.Sprintf(`[0,{"v":1,"t":%q,"u":"%s%s","n":%d}]`, tok, s.URL, path, applied))

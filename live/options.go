@@ -3,6 +3,7 @@ package live
 import (
 	"crypto/rand"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/a-h/templ"
@@ -134,6 +135,33 @@ type Options struct {
 	// OnEvent hooks run before HandleEvent for every event, to authorize
 	// it in one place (see EventHook).
 	OnEvent []EventHook
+
+	// ErrorPage renders the body of the page a GET gets when the view's
+	// Mount fails: status is 404 for an error matching ErrNotFound, 403
+	// for ErrForbidden, 500 for any other (a panic included), and err is
+	// Mount's error. The Handler renders it inside Layout and answers with
+	// status; the page is plain, with no live connection. Nil shows the
+	// status and its text (never err, which may hold what visitors must
+	// not see). A nil component, a render error or a panic falls back to
+	// a plain-text answer with the same status.
+	//
+	// A live join whose Mount fails (the server lost the view, mounted it
+	// afresh, and the resource is gone) tells the page to reload, once: its
+	// GET then gets this error page.
+	ErrorPage func(r *http.Request, status int, err error) templ.Component
+
+	// OnCrash is called with every panic recovered in a view (Mount,
+	// Render, HandleEvent, HandleInfo, HandleAsync, an async task, a
+	// Topic's decoding), after it is logged: send it to an error tracker.
+	// It runs on a goroutine of its own, so a slow call never holds up
+	// the view or the response, and may run concurrently with itself. At
+	// most 16 calls run at once; crashes beyond that are logged only. A
+	// panic in OnCrash is recovered and logged.
+	OnCrash func(Crash)
+
+	// Observer hears what the views do, for tracing and metrics (see
+	// Observer and live/otelive). Nil, the default, costs nothing.
+	Observer *Observer
 }
 
 func (o *Options) withDefaults() Options {

@@ -183,12 +183,16 @@ func (t Topic[T]) deliver(s *session) func([]byte) {
 	return func(data []byte) {
 		defer func() {
 			if p := recover(); p != nil {
-				s.h.log.ErrorContext(s.ctx, "live: pubsub message dropped: decoding panicked", "topic", t.name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				stack := debug.Stack()
+				s.h.log.ErrorContext(s.ctx, "live: pubsub message dropped: decoding panicked", "topic", t.name, "panic", fmt.Sprint(p), "stack", string(stack))
+				s.h.opts.Observer.dropped(s.ctx, s.route, dropPubSub)
+				s.h.reportCrash(s.ctx, s, "pubsub", "", p, stack)
 			}
 		}()
 		var v T
 		if err := json.Unmarshal(data, &v); err != nil {
 			s.h.log.WarnContext(s.ctx, "live: pubsub message dropped: cannot decode", "topic", t.name, "type", fmt.Sprintf("%T", v), "size", len(data), "err", err)
+			s.h.opts.Observer.dropped(s.ctx, s.route, dropPubSub)
 			return
 		}
 		if err := s.conn.Send(v); errors.Is(err, ErrMailboxFull) {

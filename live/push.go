@@ -97,6 +97,7 @@ func (s *session) push(name string, payload any, before bool) error {
 	if len(s.pushes) >= maxPushes {
 		s.h.log.WarnContext(s.ctx, "live: too many pushed events waiting for the page; the oldest is dropped", "event", s.pushes[0].name)
 		s.pushes = append(s.pushes[:0], s.pushes[1:]...)
+		s.h.opts.Observer.dropped(s.ctx, s.route, dropPush)
 	}
 	s.pushes = append(s.pushes, pushed{name: name, payload: b, before: before})
 	return nil

@@ -74,11 +74,19 @@ func (s *session) leave() {
 	s.left = true
 }
 
-// joinRedirect is the error of a join whose mount failed (err) or asked
-// for a redirect.
-func joinRedirect(s *session, err error) error {
-	if err != nil {
-		return err
+// joinRefusal is what a join hears when its OnMount hooks or Mount refused
+// the page (err) or sent it elsewhere: a redirect it follows; for
+// ErrNotFound or ErrForbidden a reload, once, whose GET shows the error
+// page (or meets the app's middleware, which may send it to a login page);
+// and a second refusal stops the page in live-error. The page hears the
+// status only: err is the app's.
+func (h *Handler) joinRefusal(r *http.Request, s *session, err error) error {
+	if err == nil {
+		return redirectError{s.redirect}
 	}
-	return redirectError{s.redirect}
+	if status := errorStatus(err); status != http.StatusInternalServerError {
+		h.log.InfoContext(r.Context(), "live: join refused the page", "path", r.URL.Path, "status", status, "err", err)
+		return reloadError{strings.ToLower(http.StatusText(status))}
+	}
+	return err
 }

@@ -24,6 +24,8 @@ type session struct {
 	h         *Handler
 	id        viewID
 	view      View
+	route     string // for the Observer (routeOf), set by mount
+	path      string // the page's URL path, set by mount
 	conn      *Conn
 	mailboxMu sync.Mutex
 	mailbox   fifo[message]   // at most Options.MailboxSize
@@ -51,29 +53,33 @@ type session struct {
 	// The loop's: owned by the holder of running.
 	doc       *htmldiff.Doc // the last render, as the client has it
 	connected bool
-	recovered bool          // mounted on join: the page's DOM is from another life
-	cur       *wsConn       // the attached connection, or nil
-	sent      uint64        // patch-carrying frames sent since the page loaded
-	lastRef   uint64        // the newest event ref handled
-	coalesced int           // message updates put off while a burst is handled
-	expiry    *time.Timer   // ends the view if no connection resumes it
-	rest      *time.Timer   // puts the view at rest after HibernateAfter of quiet
-	resting   atomic.Bool   // at rest: its Doc is compacted (read by tests)
-	ops       []htmldiff.Op // reused by every diff
-	pushes    []pushed      // events for the page, sent with the next frame (push.go)
-	answering bool          // HandleEvent runs: Reply may set answer
-	answer    []byte        // the Reply to the event being handled
-	redirect  string        // where a callback sends the page (redirect.go)
-	left      bool          // the page was sent away: its connection's end ends the view
-	pageURL   string        // the page's URL, from its join (auth.go)
+	recovered bool            // mounted on join: the page's DOM is from another life
+	cur       *wsConn         // the attached connection, or nil
+	sent      uint64          // patch-carrying frames sent since the page loaded
+	lastRef   uint64          // the newest event ref handled
+	coalesced int             // message updates put off while a burst is handled
+	expiry    *time.Timer     // ends the view if no connection resumes it
+	rest      *time.Timer     // puts the view at rest after HibernateAfter of quiet
+	resting   atomic.Bool     // at rest: its Doc is compacted (read by tests)
+	ops       []htmldiff.Op   // reused by every diff
+	pushes    []pushed        // events for the page, sent with the next frame (push.go)
+	answering bool            // HandleEvent runs: Reply may set answer
+	answer    []byte          // the Reply to the event being handled
+	redirect  string          // where a callback sends the page (redirect.go)
+	left      bool            // the page was sent away: its connection's end ends the view
+	pageURL   string          // the page's URL, from its join (auth.go)
+	octx      context.Context // the Observer's context for the event handled, or nil
+	joins     int             // connections attached so far: after the first, a resume
+	counted   bool            // Observer.Views heard of the view (run)
 }
 
 type message interface{}
 
 type (
 	eventMsg struct {
-		c *wsConn
-		e *protocol.Event
+		c  *wsConn
+		e  *protocol.Event
+		at time.Time // when it was read, if the Observer wants it
 	}
 	resyncMsg struct{ c *wsConn }
 	infoMsg   struct{ msg any }
@@ -104,7 +110,8 @@ func (h *Handler) newSession() *session {
 // mount runs the view's Mount, if it has one, turning a panic into an
 // error.
 func (s *session) mount(r *http.Request) (err error) {
-	s.connected = isUpgrade(r)
+	s.connected = isUpgrade(r) || isStream(r)
+	s.route, s.path = routeOf(r), r.URL.Path
 	if err := s.runMountHooks(r); err != nil || s.redirect != "" {
 		return err // refused, or sent elsewhere: Mount need not run (auth.go)
 	}
@@ -112,18 +119,24 @@ func (s *session) mount(r *http.Request) (err error) {
 	if !ok {
 		return nil
 	}
+	ctx, end := s.h.opts.Observer.mount(r.Context(), s.route)
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("live: Mount panicked: %v\n%s", p, debug.Stack())
+			stack := debug.Stack()
+			err = fmt.Errorf("live: Mount panicked: %v\n%s", p, stack)
+			s.h.reportCrash(r.Context(), s, "mount", "", p, stack)
+		}
+		if end != nil {
+			end(err)
 		}
 	}()
-	return m.Mount(context.WithValue(r.Context(), sessionKey{}, s), s.conn, r)
+	return m.Mount(context.WithValue(ctx, sessionKey{}, s), s.conn, r)
 }
 
 // renderTree renders the view, keeps it as what the client will have, and
 // returns the HTML.
 func (s *session) renderTree(ctx context.Context) ([]byte, error) {
-	body, err := renderView(ctx, s.view)
+	body, err := s.renderBody(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -137,10 +150,14 @@ func (s *session) renderTree(ctx context.Context) ([]byte, error) {
 
 // renderDiff renders the view and returns the encoded ops that turn the
 // last render into this one, or nil when nothing changed.
-func (s *session) renderDiff() ([]byte, error) {
-	body, err := renderView(s.ctx, s.view)
+func (s *session) renderDiff() (out []byte, err error) {
+	ctx := s.opCtx()
+	body, err := s.renderBody(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if end := s.h.opts.Observer.diff(ctx, s.route); end != nil {
+		defer func() { end(len(out), err) }()
 	}
 	// Update parses and diffs again only what changed since the last render.
 	if s.ops, err = s.doc.Update(s.ops[:0], body); err != nil {
@@ -298,6 +315,8 @@ func (s *session) endStatus() (websocket.StatusCode, string) {
 func (s *session) run() {
 	s.start.Do(func() {
 		s.h.views.add(s)
+		s.counted = true
+		s.h.opts.Observer.views(s.route, +1)
 		s.startSubs() // those Mount asked for during the GET (pubsub.go)
 		s.liveMu.Lock()
 		s.live = true
@@ -405,6 +424,10 @@ func (s *session) finish() {
 		s.h.views.reattach() // no longer waiting
 	}
 	s.h.views.remove(s)
+	if s.counted {
+		s.counted = false
+		s.h.opts.Observer.views(s.route, -1)
+	}
 	if s.cur != nil { // the view ended under its page: let it reconnect
 		s.cur.fail(websocket.StatusServiceRestart, "view ended")
 	}
@@ -418,7 +441,10 @@ func (s *session) finish() {
 func (s *session) handle(m message) (ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			s.h.log.ErrorContext(s.ctx, "live: view panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			stack := debug.Stack()
+			s.h.log.ErrorContext(s.ctx, "live: view panicked", "panic", fmt.Sprint(p), "stack", string(stack))
+			during, event := crashDuring(m)
+			s.h.reportCrash(s.ctx, s, during, event, p, stack)
 			// Forget the view before the page hears of the crash: a
 			// rejoin that still found it would post to a dead mailbox.
 			s.h.views.remove(s)
@@ -458,7 +484,7 @@ func (s *session) handle(m message) (ok bool) {
 		return s.endSession()
 	case eventMsg:
 		if m.c == s.cur && !s.left {
-			s.event(m.e)
+			s.event(m.e, m.at)
 		}
 	case resyncMsg:
 		if m.c == s.cur {
@@ -489,7 +515,9 @@ func (s *session) attach(m attachMsg) {
 	s.cur = m.c
 	s.connected = true
 	s.pageURL = m.join.URL
+	s.joins++
 	if s.recovered {
+		s.h.opts.Observer.recovered(s.ctx, s.route, len(m.join.Forms))
 		// The page outlived the server's copy of its view: rebuild the
 		// state from its forms, then send it all.
 		s.recovered = false
@@ -509,6 +537,9 @@ func (s *session) attach(m attachMsg) {
 			s.send(frame)
 		}
 		return
+	}
+	if s.joins > 1 {
+		s.h.opts.Observer.resumed(s.ctx, s.route)
 	}
 	if m.join.Applied != s.sent {
 		s.resync(0)
@@ -531,17 +562,31 @@ func (s *session) resync(ref uint64) {
 	s.reply(ref, ops)
 }
 
-func (s *session) event(pe *protocol.Event) {
+func (s *session) event(pe *protocol.Event, at time.Time) {
 	if pe.Ref <= s.lastRef {
 		s.reply(pe.Ref, nil) // a resent event already handled: ack only
 		return
 	}
 	s.lastRef = pe.Ref
+	if ctx, end := s.h.opts.Observer.event(s.ctx, s.route, pe.Name, at); end != nil {
+		s.octx = ctx
+		defer func() { s.octx = nil }()
+		var err error
+		defer ended(end, &err)
+		err = s.handleEvent(pe)
+		return
+	}
+	s.handleEvent(pe)
+}
+
+// handleEvent runs a browser event and sends its reply; it returns
+// HandleEvent's error or the render's, for the Observer.
+func (s *session) handleEvent(pe *protocol.Event) error {
 	answer, err := s.callAnswering(Event{Name: pe.Name, Values: pe.Values})
 	ops, rerr := s.renderDiff()
 	if rerr != nil {
 		s.renderFailed(pe.Ref, rerr)
-		return
+		return rerr
 	}
 	if err != nil {
 		s.h.log.WarnContext(s.ctx, "live: event failed", "event", pe.Name, "err", err)
@@ -551,9 +596,10 @@ func (s *session) event(pe *protocol.Event) {
 		}
 		s.deliver(patch, ops != nil)
 		s.send(protocol.AppendError(nil, pe.Ref, eventErrorText(pe.Name, err)))
-		return
+		return err
 	}
 	s.deliver(replyFrame(pe.Ref, ops, answer), ops != nil)
+	return nil
 }
 
 func eventErrorText(name string, err error) string {
@@ -571,7 +617,7 @@ func (s *session) callEvent(e Event) error {
 	if !ok {
 		return ErrUnknownEvent
 	}
-	return eh.HandleEvent(s.ctx, s.conn, e)
+	return eh.HandleEvent(s.opCtx(), s.conn, e)
 }
 
 func (s *session) info(msg any) {

@@ -29,7 +29,8 @@ type View interface {
 // r is the GET request, or the WebSocket upgrade request for the same URL,
 // so the app's middleware has run and its context values are in
 // r.Context(). An error aborts the page: a GET answers 500, a join closes
-// the connection. ErrForbidden refuses it instead (403; see ErrForbidden),
+// the connection. ErrNotFound and ErrForbidden refuse it instead (404 or
+// 403 with Options.ErrorPage),
 // and Conn.Redirect sends it elsewhere.
 type Mounter interface {
 	Mount(ctx context.Context, c *Conn, r *http.Request) error

@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"errors"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,14 +25,15 @@ const (
 // to write: an idle connection costs one goroutine, its reader.
 type wsConn struct {
 	h       *Handler
-	ws      *websocket.Conn
-	nc      net.Conn // under ws: its deadlines bound reads and writes
+	ws      transport // a WebSocket, or the fallback stream (stream.go)
+	nc      deadlines // under ws: its deadlines bound reads and writes
 	ctx     context.Context
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	once    sync.Once
 	slow    atomic.Bool // the outbound queue overflowed: logged once
 	closing atomic.Bool // fail was called
+	route   string      // the view's, for the Observer: set before the view hears of c
 
 	mu      sync.Mutex
 	out     fifo[[]byte]  // the view's frames waiting, at most OutboundQueue
@@ -44,7 +44,7 @@ type wsConn struct {
 	logRoom chan struct{} // closed when the log frame is taken, for the console waiting
 }
 
-func newWSConn(h *Handler, ws *websocket.Conn, nc net.Conn) *wsConn {
+func newWSConn(h *Handler, ws transport, nc deadlines) *wsConn {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &wsConn{h: h, ws: ws, nc: nc, ctx: ctx, cancel: cancel}
 }
@@ -81,6 +81,7 @@ func (c *wsConn) readJoin(ctx context.Context) (*protocol.Join, error) {
 
 // serve attaches the connection to s and reads until the connection ends.
 func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
+	c.route = s.route
 	s.run()
 	s.serving(c)
 	defer s.served(c)
@@ -116,6 +117,7 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 				limit.warned = true
 				c.h.log.WarnContext(ctx, "live: client over the event rate", "rate", c.h.opts.EventRate, "burst", c.h.opts.EventBurst, "close", c.h.opts.RateLimitClose)
 			}
+			c.h.opts.Observer.dropped(ctx, c.route, dropRate)
 			if c.h.opts.RateLimitClose {
 				c.fail(websocket.StatusPolicyViolation, "rate limited")
 				return
@@ -139,7 +141,11 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 		case protocol.KindEvent:
 			// Waiting for room in the mailbox stops reading, so a
 			// client that floods a busy view is slowed by TCP itself.
-			s.post(c.ctx, eventMsg{c, msg.Event})
+			var at time.Time
+			if c.h.opts.Observer.wantsTime() {
+				at = time.Now()
+			}
+			s.post(c.ctx, eventMsg{c, msg.Event, at})
 		}
 	}
 }
@@ -246,6 +252,7 @@ func (c *wsConn) send(frame []byte) {
 		case <-grace.C:
 			if c.slow.CompareAndSwap(false, true) {
 				c.h.log.Warn("live: client too slow, disconnecting", "queue", c.h.opts.OutboundQueue)
+				c.h.opts.Observer.dropped(c.ctx, c.route, dropSlow)
 			}
 			c.fail(websocket.StatusTryAgainLater, "client too slow")
 			return

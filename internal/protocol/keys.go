@@ -135,6 +135,17 @@ const (
 	PushSound = "live:sound"
 )
 
+// The fallback transport (docs/protocol.md, "Fallback transport"), for
+// when a proxy refuses WebSockets: frames come down as server-sent events
+// and go up as POSTs carrying the stream's id in this header.
+const (
+	StreamHeader = "Live-Stream"
+	// The first server-sent event, whose data is the stream's id.
+	StreamOpen = "stream"
+	// The last server-sent event, whose data is [code, reason], as a close frame.
+	StreamClose = "close"
+)
+
 // Sound effects.
 const (
 	// live-sounds='{"click":"/click.wav"}' declares a container's sounds.

@@ -114,6 +114,15 @@ export const PUSH_RESERVED = "live:";
 // The pushed event that plays a sound: payload {"name": sound}.
 export const PUSH_SOUND = "live:sound";
 
+// The fallback transport (docs/protocol.md, "Fallback transport"), for
+// when a proxy refuses WebSockets: frames come down as server-sent events
+// and go up as POSTs carrying the stream's id in this header.
+export const STREAM_HEADER = "Live-Stream";
+// The first server-sent event, whose data is the stream's id.
+export const STREAM_OPEN = "stream";
+// The last server-sent event, whose data is [code, reason], as a close frame.
+export const STREAM_CLOSE = "close";
+
 // Sound effects: live-sounds='{"click":"/click.wav"}' declares a container's sounds.
 export const ATTR_SOUNDS = "live-sounds";
 // The window event dispatched for every sound asked for: detail {name, played, audio}.

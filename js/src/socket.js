@@ -30,6 +30,7 @@ import { logPrinter } from "./console.js";
 import { restore } from "./commands.js";
 import { applyOps, DriftError } from "./patch.js";
 import { follow, refused } from "./redirect.js";
+import { streamSocket } from "./stream.js";
 
 const DEFAULTS = {
   heartbeat: 30000, // ms between heartbeats; two unanswered ones mean the connection is dead
@@ -38,6 +39,7 @@ const DEFAULTS = {
   downDelay: 500, // ms down before live-disconnected shows, so a blip does not flash
   queue: 100, // events kept while disconnected, in flight ones included
   crashes: 5, // closes with 1011 (the view crashed) within a minute that make the page give up
+  fallback: 2, // connections in a row that never opened before trying the other transport
 };
 
 // CRASH_WINDOW is how long (ms) a crash of the view counts against it.
@@ -96,6 +98,14 @@ export function connect(root, options) {
   const on = env.on || {};
   let again = false; // a join was answered before
   const WS = env.WebSocket || WebSocket;
+  // The fallback transport (stream.js), for where WebSockets never open:
+  // after env.fallback attempts of one kind that never opened, the next
+  // ones use the other kind, so a page behind a proxy that refuses
+  // WebSockets goes on over the stream, and one whose server was merely
+  // down comes back on whichever answers first.
+  const Stream = env.Stream !== undefined ? env.Stream : streamSocket(typeof window === "undefined" ? {} : window);
+  let useStream = false;
+  let unopened = 0; // attempts in a row of the current kind that never opened
   const loc = env.location || location;
   const classes = root.classList;
   let ws = null; // the current socket
@@ -142,8 +152,10 @@ export function connect(root, options) {
     if (stopped) return;
     state(CLASS_LOADING, CLASS_CONNECTED);
     let sock;
+    let opened = false;
     try {
-      sock = new WS(`${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}${loc.pathname}${loc.search}`);
+      const Sock = useStream ? Stream : WS;
+      sock = new Sock(`${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}${loc.pathname}${loc.search}`);
     } catch (err) {
       console.error(err);
       return down();
@@ -159,6 +171,8 @@ export function connect(root, options) {
       if (sock.readyState === 1) send([KIND_HEARTBEAT]);
     }, env.heartbeat);
     sock.onopen = () => {
+      opened = true;
+      unopened = 0;
       // Forms go in every join: a server that lost the view rebuilds it
       // from them before its first render, one that has it ignores them.
       send([KIND_JOIN, {
@@ -176,6 +190,10 @@ export function connect(root, options) {
       receive(JSON.parse(e.data));
     };
     sock.onclose = (e) => {
+      if (!opened && Stream && ++unopened >= env.fallback) {
+        useStream = !useStream;
+        unopened = 0;
+      }
       // A view that crashed (1011) before answering the join may have
       // crashed on the forms: the next join leaves them out, or it would
       // crash again and again.

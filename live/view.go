@@ -30,8 +30,7 @@ type View interface {
 // so the app's middleware has run and its context values are in
 // r.Context(). An error aborts the page: a GET answers 500, a join closes
 // the connection. ErrNotFound and ErrForbidden refuse it instead (404 or
-// 403 with Options.ErrorPage),
-// and Conn.Redirect sends it elsewhere.
+// 403 with Options.ErrorPage), and Conn.Redirect sends it elsewhere.
 type Mounter interface {
 	Mount(ctx context.Context, c *Conn, r *http.Request) error
 }

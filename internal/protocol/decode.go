@@ -49,6 +49,9 @@ type Event struct {
 	Ref    uint64
 	Name   string
 	Values Values
+	// Component is the id of the stateful component the event is for
+	// (live-target), or "" for the view itself.
+	Component string
 }
 
 // Message is one decoded client frame. Kind says which field is set.
@@ -91,8 +94,8 @@ func Decode(data []byte) (Message, error) {
 		}
 		return Message{Kind: KindJoin, Join: j}, nil
 	case KindEvent:
-		if len(parts) != 3 && len(parts) != 4 {
-			return Message{}, malformed("event: want 3 or 4 elements, got %d", len(parts))
+		if len(parts) < 3 || len(parts) > 5 {
+			return Message{}, malformed("event: want 3 to 5 elements, got %d", len(parts))
 		}
 		ref, err := decodeUint(parts[1], "event ref")
 		if err != nil {
@@ -109,9 +112,17 @@ func Decode(data []byte) (Message, error) {
 			return Message{}, malformed("event name: want 1 to %d bytes", MaxNameBytes)
 		}
 		e := &Event{Ref: ref, Name: name}
-		if len(parts) == 4 {
+		if len(parts) >= 4 {
 			if e.Values, err = decodeValues(parts[3]); err != nil {
 				return Message{}, err
+			}
+		}
+		if len(parts) == 5 {
+			if json.Unmarshal(parts[4], &e.Component) != nil || !isString(parts[4]) {
+				return Message{}, malformed("event component: want a string")
+			}
+			if e.Component == "" || len(e.Component) > MaxNameBytes {
+				return Message{}, malformed("event component: want 1 to %d bytes", MaxNameBytes)
 			}
 		}
 		return Message{Kind: KindEvent, Event: e}, nil

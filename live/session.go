@@ -63,6 +63,7 @@ type session struct {
 	pushes    []pushed      // events for the page, sent with the next frame (push.go)
 	answering bool          // HandleEvent runs: Reply may set answer
 	answer    []byte        // the Reply to the event being handled
+	comps     components    // the view's stateful components (component.go)
 }
 
 type message interface{}
@@ -117,7 +118,7 @@ func (s *session) mount(r *http.Request) (err error) {
 // renderTree renders the view, keeps it as what the client will have, and
 // returns the HTML.
 func (s *session) renderTree(ctx context.Context) ([]byte, error) {
-	body, err := renderView(ctx, s.view)
+	body, err := s.renderPage(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +133,7 @@ func (s *session) renderTree(ctx context.Context) ([]byte, error) {
 // renderDiff renders the view and returns the encoded ops that turn the
 // last render into this one, or nil when nothing changed.
 func (s *session) renderDiff() ([]byte, error) {
-	body, err := renderView(s.ctx, s.view)
+	body, err := s.renderPage(s.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -459,6 +460,8 @@ func (s *session) handle(m message) (ok bool) {
 		s.taskMessage(m)
 	case doneMsg:
 		s.taskDone(m)
+	case updateMsg:
+		s.componentUpdate(m) // component.go
 	}
 	return true
 }
@@ -524,6 +527,10 @@ func (s *session) event(pe *protocol.Event) {
 		return
 	}
 	s.lastRef = pe.Ref
+	if pe.Component != "" {
+		s.componentEvent(pe) // component.go
+		return
+	}
 	answer, err := s.callAnswering(Event{Name: pe.Name, Values: pe.Values})
 	ops, rerr := s.renderDiff()
 	if rerr != nil {

@@ -8,7 +8,8 @@ import (
 
 	"github.com/a-h/templ"
 
-	"github.com/templive/templive/internal/benchviews")
+	"github.com/templive/templive/internal/benchviews"
+)
 
 // benchCart is a small stateful component: a few lines and a total.
 type benchCart struct{ n int }

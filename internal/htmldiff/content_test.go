@@ -203,3 +203,42 @@ func TestDocUpdateContentRandom(t *testing.T) {
 		t.Errorf("only %d content updates in %d pages", contents, n)
 	}
 }
+
+// FuzzDocUpdateContent: whatever the page around the element and whatever
+// its old and new contents, UpdateContent either refuses with
+// ErrNoContent, changing nothing, or keeps the contract checkContent
+// checks.
+func FuzzDocUpdateContent(f *testing.F) {
+	r := rand.New(rand.NewPCG(23, 29))
+	for range 100 {
+		var pre, in, post strings.Builder
+		wellFormedHTML(r, &pre, "div", 1)
+		wellFormedHTML(r, &in, "div", 1)
+		wellFormedHTML(r, &post, "div", 1)
+		a := in.String()
+		b := editHTML(r, a)
+		f.Add(pre.String(), a, b, editHTML(r, b), post.String())
+	}
+	f.Add(`<p id="x">`, `a`, `b</p>`, `<div id="fz">`, `</p>`)
+	f.Fuzz(func(t *testing.T, pre, a, b, c, post string) {
+		src := pre + `<div id="fz">` + a + `</div>` + post
+		if _, err := Parse([]byte(src)); err != nil {
+			return
+		}
+		d := mustDoc(t, src)
+		for _, inner := range []string{b, c} {
+			before := string(d.Bytes())
+			d.Tree()
+			if _, _, ok := d.content("fz"); !ok {
+				if _, err := d.UpdateContent(nil, "fz", []byte(inner)); !errors.Is(err, ErrNoContent) {
+					t.Fatalf("UpdateContent with no content to replace: %v", err)
+				}
+				if string(d.Bytes()) != before {
+					t.Fatalf("a refused UpdateContent changed the Doc")
+				}
+				return
+			}
+			checkContent(t, d, "fz", inner)
+		}
+	})
+}

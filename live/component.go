@@ -311,3 +311,28 @@ func (s *session) componentUpdate(m updateMsg) {
 	}
 	s.deliver(frame, ops != nil)
 }
+
+// recoverForm applies a form the page recovers after a rejoin to the view,
+// or to the component its events go to. The view was mounted afresh, so
+// its components are mounted first, by a render of the view, in the state
+// the view renders them.
+func (s *session) recoverForm(f protocol.FormState) error {
+	e := Event{Name: f.Event, Values: f.Values}
+	if f.Component == "" {
+		return s.callEvent(e)
+	}
+	if s.comps.gen == 0 { // not rendered yet
+		if _, err := s.renderPage(s.ctx); err != nil {
+			return err
+		}
+	}
+	comp := s.comps.byID[f.Component]
+	if comp == nil {
+		return fmt.Errorf("%w %q", errUnknownComponent, f.Component)
+	}
+	eh, ok := comp.v.(EventHandler)
+	if !ok {
+		return ErrUnknownEvent
+	}
+	return eh.HandleEvent(s.ctx, s.conn, e)
+}

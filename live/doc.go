@@ -259,7 +259,9 @@
 // unique in the page, and its HTML is what a div may hold. An event for an
 // id the view has no component under is answered with an error and
 // changes nothing; a panic in a component's callback is a crash of its
-// view (see Crashes). Form recovery replays forms to the view only.
+// view (see Crashes). After a restart, a recoverable form with a
+// live-target is replayed to its component, once the fresh view has
+// rendered and so mounted its components.
 //
 // # Concurrency
 //

@@ -486,8 +486,7 @@ func (s *session) attach(m attachMsg) {
 		s.sent = m.join.Applied
 		var failed [][]byte
 		for _, f := range m.join.Forms {
-			e := Event{Name: f.Event, Values: f.Values}
-			if err := s.callEvent(e); err != nil {
+			if err := s.recoverForm(f); err != nil { // component.go
 				// As for any event: logged, told to the page (after
 				// the render, so the join succeeds), the view goes on.
 				s.h.log.WarnContext(s.ctx, "live: form recovery event failed", "form", f.ID, "event", f.Event, "err", err)

@@ -33,6 +33,9 @@ type FormState struct {
 	ID     string
 	Event  string
 	Values Values
+	// Component is the id of the stateful component the form's events go
+	// to (live-target), or "" for the view.
+	Component string
 }
 
 // Join is the first frame of every connection.
@@ -188,8 +191,8 @@ func decodeJoin(raw json.RawMessage) (*Join, error) {
 		}
 		for _, fr := range forms {
 			var triple []json.RawMessage
-			if err := json.Unmarshal(fr, &triple); err != nil || len(triple) != 3 {
-				return nil, malformed("join form: want [id, event, values]")
+			if err := json.Unmarshal(fr, &triple); err != nil || len(triple) != 3 && len(triple) != 4 {
+				return nil, malformed("join form: want [id, event, values, component?]")
 			}
 			var fs FormState
 			if json.Unmarshal(triple[0], &fs.ID) != nil || !isString(triple[0]) ||
@@ -201,6 +204,12 @@ func decodeJoin(raw json.RawMessage) (*Join, error) {
 			}
 			if fs.Values, err = decodeValues(triple[2]); err != nil {
 				return nil, err
+			}
+			if len(triple) == 4 {
+				if json.Unmarshal(triple[3], &fs.Component) != nil || !isString(triple[3]) ||
+					fs.Component == "" || len(fs.Component) > MaxNameBytes {
+					return nil, malformed("join form: component: want 1 to %d bytes", MaxNameBytes)
+				}
 			}
 			j.Forms = append(j.Forms, fs)
 		}

@@ -25,7 +25,7 @@ func (v *votes) Mount(_ context.Context, c *live.Conn, _ *http.Request) error {
 func (v *votes) Render() templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		for _, id := range []string{"v1", "v2"} {
-			if err := live.Component(v.conn, id, &vote{}).Render(ctx, w); err != nil {
+			if err := live.Component(v.conn, id, &vote{id: id}).Render(ctx, w); err != nil {
 				return err
 			}
 		}
@@ -36,25 +36,38 @@ func (v *votes) Render() templ.Component {
 	})
 }
 
-type vote struct{ n int }
+type vote struct {
+	id   string
+	n    int
+	note string
+}
 
 func (c *vote) Render() templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		_, err := fmt.Fprintf(w, `<output>%d</output><button class="up" live-click="up" live-target>+</button><button class="view" live-click="up">view's</button>`, c.n)
+		_, err := fmt.Fprintf(w, `<output>%d</output><button class="up" live-click="up" live-target>+</button><button class="view" live-click="up">view's</button>`+
+			`<form id="%s-form" live-change="note" live-target><input name="note"></form><p class="note">%s</p>`, c.n, c.id, templ.EscapeString(c.note))
 		return err
 	})
 }
 
 func (c *vote) HandleEvent(_ context.Context, _ *live.Conn, e live.Event) error {
-	if e.Name != "up" {
+	switch e.Name {
+	case "up":
+		c.n++
+	case "note":
+		c.note = e.String("note")
+	default:
 		return live.ErrUnknownEvent
 	}
-	c.n++
 	return nil
 }
 
+func newVotes() *live.Handler {
+	return live.NewHandler(func() live.View { return &votes{} }, &live.Options{Secrets: secret, Logger: quiet})
+}
+
 func TestComponentRouting(t *testing.T) {
-	p := livetest.Open(t, live.NewHandler(func() live.View { return &votes{} }, nil), "/")
+	p := livetest.Open(t, newVotes(), "/")
 	p.Click("#v1 .up") // the component around the button
 	if got, want := p.ComponentHTML("v1"), "<output>1</output>"; !strings.HasPrefix(got, want) {
 		t.Errorf("v1 after its click: %s", got)
@@ -85,10 +98,34 @@ func TestComponentRouting(t *testing.T) {
 
 func TestComponentHTMLMissing(t *testing.T) {
 	f := runFake(func(t testing.TB) {
-		p := livetest.Open(t, live.NewHandler(func() live.View { return &votes{} }, nil), "/")
+		p := livetest.Open(t, newVotes(), "/")
 		p.ComponentHTML("named") // an element, not a component
 	})
 	if !strings.Contains(f.fatal, `no component "named"`) {
 		t.Fatalf("ComponentHTML of a non-component reported %q", f.reported())
+	}
+}
+
+// TestComponentFormRecovered: after the server lost the view, a form in a
+// component is replayed to that component, mounted afresh, as the view's
+// forms are to the view.
+func TestComponentFormRecovered(t *testing.T) {
+	s := livetest.NewServer(t, newVotes())
+	p := s.Open("/")
+	p.Change("#v2-form input", "keep me")
+	if got := p.Text("#v2 .note"); got != "keep me" {
+		t.Fatalf("the component's form event: %q", got)
+	}
+	p.Click("#v2 .up")
+	s.Restart(newVotes())
+	p.Reconnect()
+	if got := p.Text("#v2 .note") + "|" + p.Value("#v2-form input"); got != "keep me|keep me" {
+		t.Fatalf("after the restart v2 shows %q", got)
+	}
+	if got := p.Text("#v2 output"); got != "0" {
+		t.Fatalf("count %q: a fresh component cannot know the clicks", got)
+	}
+	if got := p.Text("#v1 .note"); got != "" {
+		t.Fatalf("v1 got v2's note: %q", got)
 	}
 }

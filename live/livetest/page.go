@@ -225,7 +225,11 @@ func (p *Page) join() {
 		forms := []any{}
 		if !p.noForms {
 			for _, f := range p.recoverableForms() {
-				forms = append(forms, []any{f.id, f.event, valuesJSON(f.values)})
+				form := []any{f.id, f.event, valuesJSON(f.values)}
+				if f.target != "" {
+					form = append(form, f.target)
+				}
+				forms = append(forms, form)
 			}
 		}
 		p.noForms = false

@@ -89,6 +89,7 @@ type Order struct {
 	Owner string
 	Items int
 	Total int
+	Note  string
 }
 
 // A Line is a product in a cart, and how many.
@@ -97,10 +98,13 @@ type Line struct {
 	Qty int
 }
 
-// Cart is a stateful component: a shopper's cart.
+// Cart is a stateful component: a shopper's cart. Its gift note lives in a
+// form with an id, so it survives a server restart: the page sends it to
+// the fresh cart when it rejoins.
 type Cart struct {
-	Owner string
-	Lines []Line
+	ID, Owner string
+	Lines     []Line
+	Note      string
 }
 
 func (c *Cart) Render() templ.Component { return cart(c) }
@@ -122,12 +126,14 @@ func (c *Cart) HandleEvent(_ context.Context, conn *live.Conn, e live.Event) err
 		c.change(e.String("sku"), 1, Product{})
 	case "dec":
 		c.change(e.String("sku"), -1, Product{})
+	case "note":
+		c.Note = e.String("note")
 	case "checkout":
 		if len(c.Lines) == 0 {
 			return nil
 		}
-		err := conn.Send(Order{Owner: c.Owner, Items: c.Items(), Total: c.Total()})
-		c.Lines = nil
+		err := conn.Send(Order{Owner: c.Owner, Items: c.Items(), Total: c.Total(), Note: c.Note})
+		c.Lines, c.Note = nil, ""
 		return err
 	default:
 		return live.ErrUnknownEvent

@@ -82,3 +82,24 @@ func TestShopSurvivesADrop(t *testing.T) {
 		t.Fatalf("after the reconnect cart-2 holds %q teapots, want 2", got)
 	}
 }
+
+// TestShopGiftNoteSurvivesARestart: a cart's gift note is in a form with
+// an id; after the server lost the page's view, the rejoin replays it to
+// the fresh cart, and the page keeps what was typed.
+func TestShopGiftNoteSurvivesARestart(t *testing.T) {
+	secrets := &live.Options{Secrets: [][]byte{[]byte("the same secret after the restart")}}
+	s := livetest.NewServer(t, live.NewHandler(shop.New, secrets))
+	p := s.Open("/shop")
+	p.Change("#cart-2-note input", "for Bob")
+	if got := p.Text("#cart-2 .note"); got != "With the note: for Bob" {
+		t.Fatalf("the note shows %q", got)
+	}
+	s.Restart(live.NewHandler(shop.New, secrets))
+	p.Reconnect()
+	if got := p.Text("#cart-2 .note") + "|" + p.Value("#cart-2-note input"); got != "With the note: for Bob|for Bob" {
+		t.Fatalf("after the restart: %q", got)
+	}
+	if p.Find("#cart-1 .note").Length() != 0 {
+		t.Fatalf("cart-1 has a note: %s", p.ComponentHTML("cart-1"))
+	}
+}

@@ -59,6 +59,7 @@ fuzz: node_modules
 	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzDiff$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzDocUpdate$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzDocUpdateContent$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzFastParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./live -run '^$$' -fuzz '^FuzzEventValues$$' -fuzztime $(FUZZTIME)
 	TEMPLIVE_FUZZ_MS=$(FUZZMS) node --test js/test/commands.fuzz.test.js

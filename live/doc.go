@@ -235,6 +235,34 @@
 // sent. NewDevConsole logs a warning, and only browsers on the server's own
 // machine receive records unless DevConsoleOptions.AllowRemote is set.
 //
+// # Components
+//
+// A large page can hold self-contained widgets with their own state:
+// stateful components. A component is a value with Render, and optionally
+// Mount (ComponentMounter), HandleEvent (EventHandler) and Update
+// (Updater). Component puts one in the view's template, under an id:
+//
+//	@live.Component(v.conn, "cart-1", &Cart{Owner: "Ada"})
+//
+// The first render that names the id keeps the value as the component's
+// state and mounts it; later renders of the view render the kept state, so
+// it survives its parent's renders; a render that no longer names the id
+// drops it. An event binding with live-target="cart-1", or an empty
+// live-target inside the component, sends its events to the component's
+// HandleEvent, and Conn.SendUpdate delivers a message to its Update, from
+// the view or any goroutine, in the view's loop. After either, the
+// component alone is rendered and diffed: the view's Render is not called,
+// and the cost is the component's, not the page's. A component can Send
+// to its view, and can hold components of its own.
+//
+// A component renders inside <div id="cart-1" live-component>: its id is
+// unique in the page, and its HTML is what a div may hold. An event for an
+// id the view has no component under is answered with an error and
+// changes nothing; a panic in a component's callback is a crash of its
+// view (see Crashes). After a restart, a recoverable form with a
+// live-target is replayed to its component, once the fresh view has
+// rendered and so mounted its components.
+//
 // # Concurrency
 //
 // Each view is an actor: Mount, HandleEvent, HandleInfo, HandleAsync and

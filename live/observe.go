@@ -174,7 +174,7 @@ func (s *session) renderBody(ctx context.Context) (body []byte, err error) {
 	if end := s.h.opts.Observer.render(ctx, s.route); end != nil {
 		defer ended(end, &err)
 	}
-	return renderView(ctx, s.view)
+	return s.comps.renderView(ctx, s.view) // and keeps its components (component.go)
 }
 
 // opCtx is the context of the loop's current work: the Observer's for an

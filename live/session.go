@@ -71,6 +71,7 @@ type session struct {
 	octx      context.Context // the Observer's context for the event handled, or nil
 	joins     int             // connections attached so far: after the first, a resume
 	counted   bool            // Observer.Views heard of the view (run)
+	comps     components      // the view's stateful components (component.go)
 }
 
 type message interface{}
@@ -496,6 +497,8 @@ func (s *session) handle(m message) (ok bool) {
 		s.taskMessage(m)
 	case doneMsg:
 		s.taskDone(m)
+	case updateMsg:
+		s.componentUpdate(m) // component.go
 	}
 	s.leave() // if a callback asked for a redirect
 	return true
@@ -524,8 +527,7 @@ func (s *session) attach(m attachMsg) {
 		s.sent = m.join.Applied
 		var failed [][]byte
 		for _, f := range m.join.Forms {
-			e := Event{Name: f.Event, Values: f.Values}
-			if err := s.callEvent(e); err != nil {
+			if err := s.recoverForm(f); err != nil { // component.go
 				// As for any event: logged, told to the page (after
 				// the render, so the join succeeds), the view goes on.
 				s.h.log.WarnContext(s.ctx, "live: form recovery event failed", "form", f.ID, "event", f.Event, "err", err)
@@ -582,6 +584,10 @@ func (s *session) event(pe *protocol.Event, at time.Time) {
 // handleEvent runs a browser event and sends its reply; it returns
 // HandleEvent's error or the render's, for the Observer.
 func (s *session) handleEvent(pe *protocol.Event) error {
+	if pe.Component != "" {
+		s.componentEvent(pe) // component.go
+		return nil
+	}
 	answer, err := s.callAnswering(Event{Name: pe.Name, Values: pe.Values})
 	ops, rerr := s.renderDiff()
 	if rerr != nil {

@@ -26,6 +26,8 @@ type Doc struct {
 	spans []span           // the spans of root's tree; nil when x/net/html built it
 	ids   map[string]int32 // how many elements have each id, with spans
 	waste int              // bytes parsed into the tree since it was built whole: the memory it may hold on to
+	owned bool             // src was assembled by UpdateContent, not given by the caller
+	spare []byte           // a render UpdateContent assembled, no longer kept: memory for the next
 
 	// How many updates took each way, for tests.
 	regions, wholes int
@@ -101,6 +103,7 @@ func (d *Doc) Tree() *html.Node {
 // have made without Compact.
 func (d *Doc) Compact() {
 	d.root, d.spans, d.ids, d.waste = nil, nil, nil, 0
+	d.spare = nil
 }
 
 // restore builds the tree of d.src again, after Compact.
@@ -131,8 +134,22 @@ func (d *Doc) Update(dst []Op, src []byte) ([]Op, error) {
 	if d.root == nil {
 		d.restore()
 	}
+	prev, prevOwned := d.src, d.owned
+	dst, err := d.updateAt(dst, src, p, commonSuffix(d.src[p:], src[p:]))
+	if err == nil {
+		d.owned = false
+		if prevOwned {
+			d.spare = prev
+		}
+	}
+	return dst, err
+}
+
+// updateAt is Update once the bytes that changed are known: src has the
+// first p and the last s bytes of the last render. It runs with a scratch
+// and a tree.
+func (d *Doc) updateAt(dst []Op, src []byte, p, s int) ([]Op, error) {
 	if d.spans != nil && d.waste <= 2*len(src)+4096 {
-		s := commonSuffix(d.src[p:], src[p:])
 		if ops, ok := d.update(dst, src, p, len(d.src)-s, len(src)-s); ok {
 			d.regions++
 			return ops, nil

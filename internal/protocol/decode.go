@@ -33,6 +33,9 @@ type FormState struct {
 	ID     string
 	Event  string
 	Values Values
+	// Component is the id of the stateful component the form's events go
+	// to (live-target), or "" for the view.
+	Component string
 }
 
 // Join is the first frame of every connection.
@@ -53,6 +56,9 @@ type Event struct {
 	Ref    uint64
 	Name   string
 	Values Values
+	// Component is the id of the stateful component the event is for
+	// (live-target), or "" for the view itself.
+	Component string
 }
 
 // Message is one decoded client frame. Kind says which field is set.
@@ -95,8 +101,8 @@ func Decode(data []byte) (Message, error) {
 		}
 		return Message{Kind: KindJoin, Join: j}, nil
 	case KindEvent:
-		if len(parts) != 3 && len(parts) != 4 {
-			return Message{}, malformed("event: want 3 or 4 elements, got %d", len(parts))
+		if len(parts) < 3 || len(parts) > 5 {
+			return Message{}, malformed("event: want 3 to 5 elements, got %d", len(parts))
 		}
 		ref, err := decodeUint(parts[1], "event ref")
 		if err != nil {
@@ -113,9 +119,17 @@ func Decode(data []byte) (Message, error) {
 			return Message{}, malformed("event name: want 1 to %d bytes", MaxNameBytes)
 		}
 		e := &Event{Ref: ref, Name: name}
-		if len(parts) == 4 {
+		if len(parts) >= 4 {
 			if e.Values, err = decodeValues(parts[3]); err != nil {
 				return Message{}, err
+			}
+		}
+		if len(parts) == 5 {
+			if json.Unmarshal(parts[4], &e.Component) != nil || !isString(parts[4]) {
+				return Message{}, malformed("event component: want a string")
+			}
+			if e.Component == "" || len(e.Component) > MaxNameBytes {
+				return Message{}, malformed("event component: want 1 to %d bytes", MaxNameBytes)
 			}
 		}
 		return Message{Kind: KindEvent, Event: e}, nil
@@ -194,8 +208,8 @@ func decodeJoin(raw json.RawMessage) (*Join, error) {
 // decodeForm decodes one [id, event, values] entry of a join's forms.
 func decodeForm(raw json.RawMessage) (fs FormState, err error) {
 	var triple []json.RawMessage
-	if err := json.Unmarshal(raw, &triple); err != nil || len(triple) != 3 {
-		return fs, malformed("join form: want [id, event, values]")
+	if err := json.Unmarshal(raw, &triple); err != nil || len(triple) != 3 && len(triple) != 4 {
+		return fs, malformed("join form: want [id, event, values, component?]")
 	}
 	if json.Unmarshal(triple[0], &fs.ID) != nil || !isString(triple[0]) ||
 		json.Unmarshal(triple[1], &fs.Event) != nil || !isString(triple[1]) {
@@ -206,6 +220,12 @@ func decodeForm(raw json.RawMessage) (fs FormState, err error) {
 	}
 	if fs.Values, err = decodeValues(triple[2]); err != nil {
 		return fs, err
+	}
+	if len(triple) == 4 {
+		if json.Unmarshal(triple[3], &fs.Component) != nil || !isString(triple[3]) ||
+			fs.Component == "" || len(fs.Component) > MaxNameBytes {
+			return fs, malformed("join form: component: want 1 to %d bytes", MaxNameBytes)
+		}
 	}
 	return fs, nil
 }

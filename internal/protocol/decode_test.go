@@ -18,6 +18,10 @@ func TestDecode(t *testing.T) {
 			Message{Kind: KindEvent, Event: &Event{Ref: 4, Name: "set", Values: Values{
 				"n": {"3"}, "tags": {"a", "b"}, "on": {"true"}, "x": {"1.5"}, "z": {""},
 			}}}},
+		{"component", `[1,5,"add",{},"cart-1"]`, Message{Kind: KindEvent, Event: &Event{Ref: 5, Name: "add", Values: Values{}, Component: "cart-1"}}},
+		{"join component form", `[0,{"v":1,"t":"tok","u":"u","f":[["f","note",{},"cart-1"]]}]`,
+			Message{Kind: KindJoin, Join: &Join{Version: 1, Token: "tok", URL: "u",
+				Forms: []FormState{{ID: "f", Event: "note", Values: Values{}, Component: "cart-1"}}}}},
 		{"heartbeat", `[2]`, Message{Kind: KindHeartbeat}},
 		{"resync", ` [ 3 ] `, Message{Kind: KindResync}},
 		{"join", `[0,{"v":1,"t":"tok","u":"http://x/counter","n":7,"f":[["form","validate",{"query":"hi"}]]}]`,
@@ -47,21 +51,26 @@ func TestDecodeJoinSkipsBadForms(t *testing.T) {
 		`["a"],` +
 		`["ok","validate",{"q":"hi"}],` +
 		`["deep","validate",{"q":{"x":1}}],` +
-		`["noevent","",{}]` +
+		`["noevent","",{}],` +
+		`["a","e",{},""],` +
+		`["a","e",{},7],` +
+		`["a","e",{},"c",1],` +
+		`["cart","save",{},"cart-1"]` +
 		`]}]`
 	got, err := Decode([]byte(in))
 	if err != nil {
 		t.Fatalf("Decode: %v, want the join with the good form", err)
 	}
-	want := []FormState{{ID: "ok", Event: "validate", Values: Values{"q": {"hi"}}}}
+	want := []FormState{{ID: "ok", Event: "validate", Values: Values{"q": {"hi"}}}, {ID: "cart", Event: "save", Values: Values{}, Component: "cart-1"}}
 	if !reflect.DeepEqual(got.Join.Forms, want) {
 		t.Errorf("Forms = %+v, want %+v", got.Join.Forms, want)
 	}
 	if got.Join.Token != "tok" {
 		t.Errorf("Token = %q, want tok", got.Join.Token)
 	}
-	wantSkipped := []string{"form 0: malformed frame: join form: id and event must be strings", "form 1: malformed frame: join form: want [id, event, values]",
-		`form 3: malformed frame: values["q"]`, "form 4: malformed frame: join form: bad id or event name"}
+	wantSkipped := []string{"form 0: malformed frame: join form: id and event must be strings", "form 1: malformed frame: join form: want [id, event, values, component?]",
+		`form 3: malformed frame: values["q"]`, "form 4: malformed frame: join form: bad id or event name",
+		"form 5: malformed frame: join form: component", "form 6: malformed frame: join form: component", "form 7: malformed frame: join form: want"}
 	if len(got.Join.Skipped) != len(wantSkipped) {
 		t.Fatalf("Skipped = %q, want %d entries", got.Join.Skipped, len(wantSkipped))
 	}
@@ -92,7 +101,10 @@ func TestDecodeRejects(t *testing.T) {
 		{`[1,1,"x",[1]]`, "values: want an object"},
 		{`[1,1,"x",{"a":{"b":1}}]`, "values[\"a\"]"},
 		{`[1,1,"x",{"a":[[1]]}]`, "values[\"a\"]"},
-		{`[1,1,"x",{},5]`, "want 3 or 4"},
+		{`[1,1,"x",{},5]`, "event component: want a string"},
+		{`[1,1,"x",{},""]`, "event component: want 1 to"},
+		{`[1,1,"x",{},"` + strings.Repeat("c", 300) + `"]`, "event component: want 1 to"},
+		{`[1,1,"x",{},"c",6]`, "want 3 to 5"},
 		{`[2,1]`, "want 1 element"},
 		{`[0]`, "join: want 2"},
 		{`[0,{"t":"x","u":"y"}]`, "no protocol version"},

@@ -99,6 +99,14 @@ const (
 	AutoRecoverIgnore = "ignore"
 )
 
+// Stateful components (live.Component): the wrapper element of each has
+// its id and AttrComponent; a binding's AttrTarget names the component its
+// events go to, and an empty AttrTarget the component around it.
+const (
+	AttrComponent = "live-component"
+	AttrTarget    = "live-target"
+)
+
 // Classes the client puts on the root to show the connection's state.
 const (
 	ClassLoading      = "live-loading"

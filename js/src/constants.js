@@ -84,6 +84,12 @@ export const ATTR_VALUE_PREFIX = "live-value-";
 export const ATTR_AUTO_RECOVER = "live-auto-recover";
 export const AUTO_RECOVER_IGNORE = "ignore";
 
+// Stateful components (live.Component): the wrapper element of each has
+// its id and ATTR_COMPONENT; a binding's ATTR_TARGET names the component its
+// events go to, and an empty ATTR_TARGET the component around it.
+export const ATTR_COMPONENT = "live-component";
+export const ATTR_TARGET = "live-target";
+
 // Classes the client puts on the root to show the connection's state.
 export const CLASS_LOADING = "live-loading";
 export const CLASS_CONNECTED = "live-connected";

@@ -6,6 +6,7 @@ import {
   ATTR_ROOT,
   AUTO_RECOVER_IGNORE,
 } from "./constants.js";
+import { targetOf } from "./component.js";
 
 // formValues returns the form's successful fields as an object of strings;
 // a name that occurs more than once becomes an array of strings. File fields
@@ -23,7 +24,7 @@ export function formValues(form, submitter) {
   return Object.fromEntries(out);
 }
 
-// collectRecoverableForms returns [[formId, eventName, values], ...] for every
+// collectRecoverableForms returns [[formId, eventName, values, component?], ...] for every
 // form of this root (not of a nested root) that has an id and a live-change
 // event. The event is live-change's, or the one live-auto-recover names;
 // live-auto-recover="ignore" opts the form out. Every join sends them: a
@@ -34,7 +35,9 @@ export function collectRecoverableForms(root) {
   root.querySelectorAll(`form[id][${ATTR_CHANGE}]`).forEach((form) => {
     const event = form.getAttribute(ATTR_AUTO_RECOVER) || form.getAttribute(ATTR_CHANGE);
     if (event === AUTO_RECOVER_IGNORE || form.closest(`[${ATTR_ROOT}]`) !== root) return;
-    out.push([form.getAttribute("id"), event, formValues(form)]);
+    const target = targetOf(form); // a stateful component's form
+    const id = form.getAttribute("id");
+    out.push(target ? [id, event, formValues(form), target] : [id, event, formValues(form)]);
   });
   return out;
 }

@@ -28,6 +28,7 @@ import {
 import { collectRecoverableForms, keepForms, keepReset } from "./forms.js";
 import { logPrinter } from "./console.js";
 import { restore } from "./commands.js";
+import { targetOf } from "./component.js";
 import { applyOps, DriftError } from "./patch.js";
 import { follow, refused } from "./redirect.js";
 import { streamSocket } from "./stream.js";
@@ -351,7 +352,9 @@ export function connect(root, options) {
   function push(name, values, el, cls, held, done) {
     const ref = ++lastRef;
     const frame = [KIND_EVENT, ref, name];
-    if (values && Object.keys(values).length) frame.push(values);
+    const target = targetOf(el);
+    if (target) frame.push(values || {}, target);
+    else if (values && Object.keys(values).length) frame.push(values);
     pending.set(ref, { name, el, cls, frame, held, done });
     if (el && cls) el.classList.add(cls);
     if (joined) {

@@ -26,10 +26,12 @@ test("collectRecoverableForms: forms with an id and live-change, unless they opt
     '<div live-root><form id="d" live-change="nested"></form></div>' +
     '<form id="e" live-change="v" live-auto-recover="restore"><input name="z" value="1"></form>' +
     '<form id="g" live-auto-recover="restore"><input name="q"></form>' +
+    '<div id="cart" live-component><form id="h" live-change="note" live-target><input name="n" value="x"></form></div>' +
     "</div>";
   assert.deepEqual(collectRecoverableForms(document.getElementById("r")), [
     ["a", "validate", { q: "hi" }],
     ["e", "restore", { z: "1" }],
+    ["h", "note", { n: "x" }, "cart"], // a component's form names it
   ]);
 });
 

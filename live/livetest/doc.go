@@ -36,6 +36,11 @@
 //	Focus/Blur(sel)      live-focus, live-blur; "" for the window's focus and blur
 //	Hook(sel, event, payload)  a live-hook's pushEvent, returning the view's Reply
 //
+// An event goes where the client sends it: to the stateful component its
+// binding's live-target names (an empty live-target: the component around
+// the element), else to the view. ComponentHTML(id) reads what a
+// component shows.
+//
 // Each returns once the server has answered every event it sent, and
 // applied what came with the answers: the patch, and the events the view
 // pushed (Pushes and Dispatched make sure of the pushes that follow an

@@ -284,10 +284,11 @@ func (p *Page) readValue(f *html.Node) []string {
 	return []string{attrOr(f, "value", "")}
 }
 
-// A savedForm is a recoverable form: [formId, event, values].
+// A savedForm is a recoverable form: [formId, event, values, component?].
 type savedForm struct {
 	id, event string
 	values    url.Values
+	target    string // the component its events go to (component.go)
 }
 
 // recoverableForms returns the forms of the root that a join carries
@@ -307,7 +308,7 @@ func (p *Page) recoverableForms() []savedForm {
 		if event == protocol.AutoRecoverIgnore {
 			return
 		}
-		out = append(out, savedForm{attrOr(f, "id", ""), event, p.formValues(f, nil)})
+		out = append(out, savedForm{attrOr(f, "id", ""), event, p.formValues(f, nil), p.targetOf(f)})
 	})
 	return out
 }

@@ -232,7 +232,11 @@ func (p *Page) join() {
 		forms := []any{}
 		if !p.noForms {
 			for _, f := range p.recoverableForms() {
-				forms = append(forms, []any{f.id, f.event, valuesJSON(f.values)})
+				form := []any{f.id, f.event, valuesJSON(f.values)}
+				if f.target != "" {
+					form = append(form, f.target)
+				}
+				forms = append(forms, form)
 			}
 		}
 		p.noForms = false
@@ -560,7 +564,12 @@ func (p *Page) send(name string, values map[string]any, el *html.Node, cls strin
 	p.t.Helper()
 	p.lastRef++
 	frame := []any{protocol.KindEvent, p.lastRef, name}
-	if len(values) > 0 {
+	if target := p.targetOf(el); target != "" { // component.go
+		if values == nil {
+			values = map[string]any{}
+		}
+		frame = append(frame, values, target)
+	} else if len(values) > 0 {
 		frame = append(frame, values)
 	}
 	e := &sent{ref: p.lastRef, name: name, frame: frame, el: el, cls: cls, form: form}

@@ -23,6 +23,11 @@ func mustParse(t testing.TB, src string) *html.Node {
 // ops.
 func checkDiff(t testing.TB, a, b string) []Op {
 	t.Helper()
+	if strings.Contains(a, attrUpdate) || strings.Contains(b, attrUpdate) {
+		// A stream container's children are the client's, not the
+		// render's: stream_test.go states what holds for them.
+		t.Skip("stream container")
+	}
 	from, to := mustParse(t, a), mustParse(t, b)
 	ops := Diff(nil, from, to)
 	if err := Apply(from, ops); err != nil {

@@ -291,7 +291,7 @@ func carryStreams(old, fresh []*html.Node) {
 			return
 		}
 		mode := streamMode(n)
-		if o := owned[getID(n)]; mode != "" && o != nil {
+		if o := owned[getID(n)]; mode != "" && o != nil && streamMode(o) == mode {
 			mergeBatch(o, n, mode)
 			return
 		}

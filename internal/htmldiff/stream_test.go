@@ -1,7 +1,9 @@
 package htmldiff
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -214,5 +216,37 @@ func TestStreamNamesMatchProtocol(t *testing.T) {
 	}
 	if OpStream != protocol.OpStream {
 		t.Errorf("OpStream is %d, protocol says %d", OpStream, protocol.OpStream)
+	}
+}
+
+// TestStreamBatchFixture applies testdata/stream/batches.json, which
+// js/test/stream.test.js applies in the client too.
+func TestStreamBatchFixture(t *testing.T) {
+	raw, err := os.ReadFile("testdata/stream/batches.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fx struct {
+		Before string
+		Steps  []struct {
+			Ops   json.RawMessage
+			After string
+		}
+	}
+	if err := json.Unmarshal(raw, &fx); err != nil {
+		t.Fatal(err)
+	}
+	root := mustParse(t, fx.Before)
+	for i, s := range fx.Steps {
+		ops, err := DecodeJSON(s.Ops)
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if err := Apply(root, ops); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if ok, where := Equal(root, mustParse(t, s.After)); !ok {
+			t.Fatalf("step %d: the tree differs %s\ngot  %s\nwant %s", i, where, renderString(root), s.After)
+		}
 	}
 }

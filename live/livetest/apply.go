@@ -75,7 +75,7 @@ func (p *Page) applyOp(op *htmldiff.Op) error {
 	}
 	switch op.Kind {
 	case htmldiff.OpAttr, htmldiff.OpUnattr, htmldiff.OpInsert, htmldiff.OpInsertText,
-		htmldiff.OpInsertComment, htmldiff.OpInsertElement, htmldiff.OpMove:
+		htmldiff.OpInsertComment, htmldiff.OpInsertElement, htmldiff.OpMove, htmldiff.OpStream:
 		if n != p.root && hasAttr(n, protocol.AttrIgnore) {
 			return nil
 		}

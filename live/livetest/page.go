@@ -70,6 +70,8 @@ type Page struct {
 	seen       int // renders AwaitRender returned for
 
 	catch *[]string // errors collected by ExpectError
+
+	edges map[edgeKey]*html.Node // the item each viewport binding last fired for (stream.go)
 }
 
 // A Push is an event the view pushed to the page (Conn.Push,

@@ -1,0 +1,76 @@
+package livetest
+
+import (
+	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
+)
+
+// edgeKey names one viewport binding of one container.
+type edgeKey struct {
+	box  *html.Node
+	attr string
+}
+
+// ScrollToBottom scrolls the container matched by sel until its last item
+// (element child) is in view, as a user scrolling a feed to its end, and
+// returns once the server has answered what that sent. A container with
+// live-viewport-bottom sends its event then, as the browser client does:
+// once per last item, so scrolling to the bottom again before another item
+// arrived sends nothing. A container without items fails the test: there
+// is nothing to scroll to.
+func (p *Page) ScrollToBottom(sel string) {
+	p.t.Helper()
+	p.scrollTo("ScrollToBottom", sel, protocol.AttrViewportBottom)
+}
+
+// ScrollToTop is ScrollToBottom for the first item and live-viewport-top.
+func (p *Page) ScrollToTop(sel string) {
+	p.t.Helper()
+	p.scrollTo("ScrollToTop", sel, protocol.AttrViewportTop)
+}
+
+func (p *Page) scrollTo(method, sel, attrName string) {
+	p.t.Helper()
+	box := p.one(method, sel)
+	item := lastElementChild(box)
+	if attrName == protocol.AttrViewportTop {
+		item = firstElementChild(box)
+	}
+	if item == nil {
+		p.t.Fatalf("livetest: %s(%q): %s has no items to scroll to\n%s", method, sel, describe(box), p.around(box))
+	}
+	name := attrOr(box, attrName, "")
+	if name == "" || !p.css.visible(item) {
+		return // the browser observes nothing, or sees nothing in view
+	}
+	k := edgeKey{box, attrName}
+	if p.edges[k] == item {
+		return // this item sent its event already
+	}
+	if p.edges == nil {
+		p.edges = make(map[edgeKey]*html.Node)
+	}
+	p.edges[k] = item
+	p.begin()
+	p.send(name, nil, box, attrName+protocol.LoadingSuffix, nil)
+	p.end()
+}
+
+func firstElementChild(n *html.Node) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			return c
+		}
+	}
+	return nil
+}
+
+func lastElementChild(n *html.Node) *html.Node {
+	for c := n.LastChild; c != nil; c = c.PrevSibling {
+		if c.Type == html.ElementNode {
+			return c
+		}
+	}
+	return nil
+}

@@ -150,8 +150,8 @@ func (d *differ) diffStream(o, n *html.Node, mode string) {
 		collectIDs(c, &d.newIDs)
 	}
 	s := d.batch(o, n, mode)
-	if !s.Reset && len(s.Deletes) == 0 && len(s.Inserts) == 0 {
-		return
+	if !s.Reset && len(s.Deletes) == 0 && len(s.Inserts) == 0 && (s.Limit == 0 || s.Limit == streamMeta(o).Limit) {
+		return // nothing to do; a limit is sent with inserts, and when it changes
 	}
 	d.emit(Op{Kind: OpStream, Stream: s}, -1)
 }

@@ -250,3 +250,17 @@ func TestStreamBatchFixture(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamLimitAlone: a new limit is sent on its own, and a limit that
+// did not change is not sent again.
+func TestStreamLimitAlone(t *testing.T) {
+	doc := mustDoc(t, streamRender("stream", `{"l":-5}`, `<li id="a">a</li>`, "1"))
+	ops, _ := doc.Update(nil, []byte(streamRender("stream", `{"l":-5}`, "", "2")))
+	if len(ops) != 1 || ops[0].Kind != OpText {
+		t.Fatalf("an unchanged limit: ops %s", AppendJSON(nil, ops))
+	}
+	ops, _ = doc.Update(nil, []byte(streamRender("stream", `{"l":3}`, "", "2")))
+	if len(ops) != 1 || ops[0].Kind != OpStream || ops[0].Stream.Limit != 3 {
+		t.Fatalf("a new limit: ops %s", AppendJSON(nil, ops))
+	}
+}

@@ -71,9 +71,10 @@ func (v *roomView) Render() templ.Component {
 // after them (the session, its Doc, the view; GC'd). With a Stream both
 // stay flat as history grows; with a slice (list) both grow with it.
 //
-//	go test -run '^$' -bench StreamInsert -benchtime 200x ./live
+//	go test -run '^$' -bench 'StreamInsert/stream' -benchtime 2000x ./live
+//	go test -run '^$' -bench 'StreamInsert/list' -benchtime 200x ./live
 //
-// The loop adds b.N lines: a list's figures grow with it too.
+// The loop adds b.N lines: a list's figures grow with b.N too.
 func BenchmarkStreamInsert(b *testing.B) {
 	for _, c := range []struct {
 		name    string

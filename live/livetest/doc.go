@@ -35,6 +35,7 @@
 //	KeyDown/KeyUp(sel, key)  live-keydown/keyup, live-window-keydown/keyup, live-key filters
 //	Focus/Blur(sel)      live-focus, live-blur; "" for the window's focus and blur
 //	Hook(sel, event, payload)  a live-hook's pushEvent, returning the view's Reply
+//	ScrollToBottom/ScrollToTop(sel)  brings a stream's last/first item into view: live-viewport-bottom/top
 //
 // Each returns once the server has answered every event it sent, and
 // applied what came with the answers: the patch, and the events the view

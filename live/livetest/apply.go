@@ -75,12 +75,14 @@ func (p *Page) applyOp(op *htmldiff.Op) error {
 	}
 	switch op.Kind {
 	case htmldiff.OpAttr, htmldiff.OpUnattr, htmldiff.OpInsert, htmldiff.OpInsertText,
-		htmldiff.OpInsertComment, htmldiff.OpInsertElement, htmldiff.OpMove, htmldiff.OpStream:
+		htmldiff.OpInsertComment, htmldiff.OpInsertElement, htmldiff.OpMove:
 		if n != p.root && hasAttr(n, protocol.AttrIgnore) {
 			return nil
 		}
 	case htmldiff.OpMorph:
 		return p.morph(n, op)
+	case htmldiff.OpStream:
+		return p.stream(n, op)
 	}
 	return htmldiff.Apply(p.root, []htmldiff.Op{*op})
 }
@@ -200,6 +202,11 @@ func (p *Page) pair(old, nw *html.Node) {
 	}
 	if p.focused == old {
 		p.focused = nw
+	}
+	for k, item := range p.edges { // the browser's observer keeps its element
+		if item == old {
+			p.edges[k] = nw
+		}
 	}
 	// morphdom gives a textarea the server's value, unless it has the focus.
 	if v, ok := p.typed[old]; ok {

@@ -3,6 +3,7 @@ package livetest
 import (
 	"golang.org/x/net/html"
 
+	"github.com/templive/templive/internal/htmldiff"
 	"github.com/templive/templive/internal/protocol"
 )
 
@@ -70,6 +71,41 @@ func lastElementChild(n *html.Node) *html.Node {
 	for c := n.LastChild; c != nil; c = c.PrevSibling {
 		if c.Type == html.ElementNode {
 			return c
+		}
+	}
+	return nil
+}
+
+// stream applies a stream op to the container box. An item the page shows
+// and the batch updates is morphed in the browser, so it keeps its client
+// state (sticky JS command changes, focus); the Go applier replaces it, and
+// stream hands the state over to the replacement.
+func (p *Page) stream(box *html.Node, op *htmldiff.Op) error {
+	if box != p.root && hasAttr(box, protocol.AttrIgnore) {
+		return nil
+	}
+	old := map[string]*html.Node{}
+	for c := box.FirstChild; c != nil; c = c.NextSibling {
+		if id := attrOr(c, "id", ""); c.Type == html.ElementNode && id != "" {
+			old[id] = c
+		}
+	}
+	if err := htmldiff.Apply(p.root, []htmldiff.Op{*op}); err != nil {
+		return err
+	}
+	if op.Stream == nil {
+		return nil
+	}
+	for _, it := range op.Stream.Inserts {
+		o := old[it.ID]
+		if o == nil || o.Parent == box {
+			continue // new, or kept as it was
+		}
+		for c := box.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && attrOr(c, "id", "") == it.ID && sameKind(o, c) {
+				p.pair(o, c)
+				break
+			}
 		}
 	}
 	return nil

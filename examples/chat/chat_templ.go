@@ -138,7 +138,7 @@ func page(v *View) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "</pre><p>Kill the second one (<code>kill -9</code>) and start it again: its tab reconnects and keeps your name and draft (the form is recovered), but not the messages it had shown (they lived in the lost view).</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "</pre><p>Kill the second one (<code>kill -9</code>) and start it again: its tab reconnects and keeps your name and draft (the form is recovered), and starts its messages afresh: they live in the page as a stream, which the new view resets.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/templive/templive/examples/chat"
 	"github.com/templive/templive/internal/demo"
 )
 
@@ -113,6 +114,37 @@ func TestChatAcrossNodes(t *testing.T) {
 	waitLine(t, b, "bob half a thought")
 	for _, m := range console() {
 		if m.IsException() {
+			t.Errorf("console %s: %s", m.Type, m.Text)
+		}
+	}
+}
+
+// TestChatPageKeepsTheLatestLines: the lines are a stream the page keeps,
+// trimmed to the latest chat.MaxMessages by the client itself.
+func TestChatPageKeepsTheLatestLines(t *testing.T) {
+	base := startDemo(t, demo.Config{})
+	ctx := newBrowser(t)
+	console := consoleLog(t, ctx)
+	openChat(t, ctx, base, "ann")
+	// Sends ten at a time, each ten awaited: the room's messages reach the
+	// view through its mailbox, which drops what overflows it (PubSub
+	// delivers at most once).
+	n := chat.MaxMessages + 5
+	for from := 1; from <= n; from += 10 {
+		to := min(from+9, n)
+		run(t, ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+			`for (let i = %d; i <= %d; i++) window.templive.pages[0].push("send", {name: "ann", message: "line " + i})`, from, to)))
+		waitLine(t, ctx, fmt.Sprint("ann line ", to))
+	}
+	lines := chatLines(t, ctx)
+	if len(lines) != chat.MaxMessages || lines[0] != "ann line 6" {
+		t.Fatalf("the page shows %d lines from %q, want %d from %q", len(lines), lines[0], chat.MaxMessages, "ann line 6")
+	}
+	if got := eval[string](t, ctx, `document.querySelector('#messages').getAttribute('live-update')`); got != "stream" {
+		t.Fatalf("#messages is no stream container: live-update=%q", got)
+	}
+	for _, m := range console() {
+		if m.Type == chromedp.ConsoleWarning || m.Type == chromedp.ConsoleError || m.IsException() {
 			t.Errorf("console %s: %s", m.Type, m.Text)
 		}
 	}

@@ -152,6 +152,35 @@
 // full is dropped and logged, and one that does not decode is logged and
 // dropped without disturbing the rest.
 //
+// # Streams
+//
+// A list that only grows (a chat, a feed, a log, thousands of rows) need
+// not live in the view. A Stream keeps an item only until the render that
+// sends it: the page keeps the items, the view keeps nothing per item, and
+// a new item costs the same render and diff after a million as after one.
+//
+//	<ul id="messages" { v.Messages.Attrs()... } live-viewport-bottom="more">
+//		for id, m := range v.Messages.Items() {
+//			<li id={ id }>{ m.Text }</li>
+//		}
+//	</ul>
+//
+// Insert puts an item at the start, the end or an index (an item whose DOM
+// id the page shows is updated in place), Delete and DeleteID remove one,
+// Reset empties the list, SetLimit keeps the first or the last n. The
+// container's children are the client's: the differ never compares them
+// with the last render, it sends each render's items as one stream op.
+//
+// Without a Stream, live-update="append" or "prepend" on an element with
+// an id keeps its children too: each render's children are added at the
+// end or the start, and those with the id of one the page shows update it.
+//
+// live-viewport-bottom="event" (or -top) on such a container sends the
+// event when its last (first) item scrolls into view: infinite scroll. One
+// item sends one event, and none is sent while the last awaits its reply,
+// so one scroll loads one page. livetest's Page.ScrollToBottom does the
+// same in tests.
+//
 // # Messages, timers and async work
 //
 // A view is an actor: anything that happens later reaches it as a message,

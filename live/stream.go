@@ -1,294 +1,190 @@
 package live
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/json"
-	"errors"
-	"io"
-	"net/http"
-	"net/url"
-	"path"
-	"strings"
-	"sync"
-	"time"
+	"iter"
+	"slices"
 
-	"github.com/coder/websocket"
+	"github.com/a-h/templ"
 
+	"github.com/templive/templive/internal/htmldiff"
 	"github.com/templive/templive/internal/protocol"
 )
 
-// The fallback transport. Where a proxy refuses WebSockets, the client
-// opens a stream of server-sent events on the page's URL (a GET that
-// accepts text/event-stream) and sends its frames up as POSTs to the same
-// URL, each carrying the stream's id in the Live-Stream header. The frames
-// are the WebSocket's, so joins, refs, resumes and the at-most-once
-// handling of re-sent events are the same; a streamConn stands in for the
-// WebSocket under a wsConn.
-
-// A transport carries a live connection's frames: *websocket.Conn, or a
-// streamConn.
-type transport interface {
-	Read(ctx context.Context) (websocket.MessageType, []byte, error)
-	Write(ctx context.Context, typ websocket.MessageType, p []byte) error
-	Close(code websocket.StatusCode, reason string) error
-	CloseNow() error
-}
-
-// deadlines bound a transport's reads and writes: the net.Conn under a
-// WebSocket, or a streamConn itself.
-type deadlines interface {
-	SetReadDeadline(t time.Time) error
-	SetWriteDeadline(t time.Time) error
-}
-
-// streamInbox bounds the POSTed frames waiting for the connection's
-// reader; a POST beyond it waits, as a WebSocket's sender waits for TCP.
-const streamInbox = 16
-
-var (
-	errStreamClosed  = errors.New("live: stream closed")
-	errStreamTimeout = errors.New("live: stream read timeout")
+// Positions for Stream.Insert.
+const (
+	StreamStart = 0  // before every item
+	StreamEnd   = -1 // after every item
 )
 
-func isStream(r *http.Request) bool {
-	return r.Method == http.MethodGet && strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+// A Stream is a list whose items live in the browser, not in the view: a
+// chat's messages, a feed, a log, a table of thousands of rows. The view
+// inserts, deletes and resets items; the next render sends only those
+// changes, and then the stream lets go of them. However long the list
+// grows, the view holds nothing per item and a render costs the same.
+//
+// A template renders a stream into a container element with an id, with
+// the stream's attributes, and with one element per pending item whose id
+// is the item's DOM id:
+//
+//	<ul id="messages" { v.Messages.Attrs()... }>
+//		for id, m := range v.Messages.Items() {
+//			<li id={ id }>{ m.Text }</li>
+//		}
+//	</ul>
+//
+// The client keeps the container's children: each render's items are
+// inserted where Insert asked (an item whose DOM id is already there is
+// updated in place, keeping its position), deleted ones are removed, and
+// the container is trimmed to the limit. Items renders the pending items
+// and empties the batch: a Stream expects exactly one render per change,
+// which is how a view is rendered.
+//
+// The first render of a stream (the page's GET, or a mount after the view
+// was lost) shows the pending items in their final order and resets the
+// container, so a page that rejoins a fresh view shows what it mounted,
+// not stale items. A page that missed frames on a resume (a resync) keeps
+// the items it had: the server no longer has the others.
+//
+// A Stream belongs to one view and is not safe for concurrent use; keep
+// it in the view's state.
+type Stream[T any] struct {
+	key      func(T) string
+	limit    int
+	reset    bool
+	deletes  []string
+	pending  []streamEntry[T]
+	rendered bool
 }
 
-// A streamConn is one fallback connection: the response of a GET that
-// streams server-sent events down, and the frames POSTs bring up.
-type streamConn struct {
+type streamEntry[T any] struct {
 	id   string
-	w    http.ResponseWriter
-	rc   *http.ResponseController
-	in   chan []byte
-	done chan struct{} // closed when the stream ends
-
-	mu       sync.Mutex // orders writes and the end
-	closed   bool
-	deadline time.Time // for reads
+	item T
+	at   int
 }
 
-func newStreamConn(w http.ResponseWriter) *streamConn {
-	id := make([]byte, 16)
-	rand.Read(id)
-	return &streamConn{
-		id:   base64.RawURLEncoding.EncodeToString(id),
-		w:    w,
-		rc:   http.NewResponseController(w),
-		in:   make(chan []byte, streamInbox),
-		done: make(chan struct{}),
+// NewStream returns an empty stream whose items have the DOM ids key
+// returns: unique within the page, stable for an item, and valid as an
+// HTML id. NewStream panics if key is nil.
+func NewStream[T any](key func(T) string) *Stream[T] {
+	if key == nil {
+		panic("live: NewStream needs a key function")
+	}
+	return &Stream[T]{key: key}
+}
+
+// ID returns the DOM id of item.
+func (s *Stream[T]) ID(item T) string { return s.key(item) }
+
+// Insert inserts item at position at among the items the page shows:
+// StreamStart, StreamEnd, or an index (past the end appends). An item
+// whose DOM id the page already shows is updated where it is. Inserting
+// the same id twice before a render sends only the later one.
+func (s *Stream[T]) Insert(item T, at int) {
+	if at < 0 {
+		at = StreamEnd
+	}
+	id := s.key(item)
+	s.dropPending(id)
+	s.pending = append(s.pending, streamEntry[T]{id: id, item: item, at: at})
+}
+
+// Append inserts items at the end, in order.
+func (s *Stream[T]) Append(items ...T) {
+	for _, it := range items {
+		s.Insert(it, StreamEnd)
 	}
 }
 
-// Read returns the next POSTed frame, or an error once the stream ended
-// or the read deadline passed.
-func (c *streamConn) Read(ctx context.Context) (websocket.MessageType, []byte, error) {
-	c.mu.Lock()
-	d := c.deadline
-	c.mu.Unlock()
-	var expired <-chan time.Time
-	if !d.IsZero() {
-		t := time.NewTimer(time.Until(d))
-		defer t.Stop()
-		expired = t.C
+// Delete removes item from the page.
+func (s *Stream[T]) Delete(item T) { s.DeleteID(s.key(item)) }
+
+// DeleteID removes the item with that DOM id from the page; an id the page
+// does not show is ignored.
+func (s *Stream[T]) DeleteID(id string) {
+	s.dropPending(id)
+	s.deletes = append(s.deletes, id)
+}
+
+// Reset removes every item from the page, then inserts items, in order.
+func (s *Stream[T]) Reset(items ...T) {
+	clear(s.pending)
+	s.pending, s.deletes, s.reset = s.pending[:0], nil, true
+	s.Append(items...)
+}
+
+// SetLimit keeps at most n items on the page from now on: a positive n
+// keeps the first n (items past them are removed), a negative n keeps the
+// last -n (for a feed that grows at the end), 0 keeps all (the default).
+// The page trims after each render's inserts.
+func (s *Stream[T]) SetLimit(n int) { s.limit = n }
+
+// Attrs returns the container's attributes: live-update="stream" and the
+// render's batch in live-stream. Call it before Items, in the container's
+// start tag.
+func (s *Stream[T]) Attrs() templ.Attributer {
+	m := htmldiff.StreamMeta{Reset: s.reset || !s.rendered, Limit: s.limit}
+	if s.rendered {
+		m.Deletes = s.deletes
+		for _, e := range s.pending {
+			if e.at != StreamEnd {
+				if m.At == nil {
+					m.At = make(map[string]int)
+				}
+				m.At[e.id] = e.at
+			}
+		}
 	}
-	select {
-	case frame := <-c.in:
-		return websocket.MessageText, frame, nil
-	case <-c.done:
-		return 0, nil, errStreamClosed
-	case <-expired:
-		return 0, nil, errStreamTimeout
-	case <-ctx.Done():
-		return 0, nil, ctx.Err()
+	return templ.OrderedAttributes{
+		{Key: protocol.AttrUpdate, Value: protocol.UpdateStream},
+		{Key: protocol.AttrStream, Value: string(htmldiff.AppendStreamMeta(nil, &m))},
 	}
 }
 
-// Write sends one frame as a server-sent event.
-func (c *streamConn) Write(ctx context.Context, typ websocket.MessageType, p []byte) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return errStreamClosed
-	}
-	return c.event("", p)
-}
-
-// event writes one server-sent event and flushes it. Frames are JSON with
-// no raw newline; any there would be sent as more data lines, which the
-// browser joins back with newlines.
-func (c *streamConn) event(name string, data []byte) error {
-	var b []byte
-	if name != "" {
-		b = append(b, "event: "+name+"\n"...)
-	}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		b = append(b, "data: "...)
-		b = append(b, line...)
-		b = append(b, '\n')
-	}
-	b = append(b, '\n')
-	if _, err := c.w.Write(b); err != nil {
-		return err
-	}
-	return c.rc.Flush()
-}
-
-// Close sends the close event, [code, reason], and ends the stream.
-func (c *streamConn) Close(code websocket.StatusCode, reason string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil
-	}
-	msg, _ := json.Marshal([]any{int(code), reason})
-	err := c.event(protocol.StreamClose, msg)
-	c.endLocked()
-	return err
-}
-
-// CloseNow ends the stream without a word.
-func (c *streamConn) CloseNow() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.endLocked()
-	return nil
-}
-
-func (c *streamConn) endLocked() {
-	if !c.closed {
-		c.closed = true
-		close(c.done)
+// Items yields the DOM id and the item of each pending insert, for the
+// template to render, and then forgets them: the batch is sent.
+func (s *Stream[T]) Items() iter.Seq2[string, T] {
+	return func(yield func(string, T) bool) {
+		entries := s.pending
+		if !s.rendered {
+			entries = s.resolved()
+		}
+		s.pending, s.deletes, s.reset, s.rendered = nil, nil, false, true
+		for _, e := range entries {
+			if !yield(e.id, e.item) {
+				return
+			}
+		}
 	}
 }
 
-func (c *streamConn) SetReadDeadline(t time.Time) error {
-	c.mu.Lock()
-	c.deadline = t
-	c.mu.Unlock()
-	return nil
-}
-
-func (c *streamConn) SetWriteDeadline(t time.Time) error {
-	err := c.rc.SetWriteDeadline(t)
-	if errors.Is(err, http.ErrNotSupported) {
-		return nil // a writer that cannot time out (httptest's recorder)
+// resolved returns the pending items in the order the page shows them
+// once inserted, trimmed to the limit: a first render is plain HTML.
+func (s *Stream[T]) resolved() []streamEntry[T] {
+	out := make([]streamEntry[T], 0, len(s.pending))
+	for _, e := range s.pending {
+		if e.at == StreamEnd || e.at >= len(out) {
+			out = append(out, e)
+			continue
+		}
+		out = append(out, streamEntry[T]{})
+		copy(out[e.at+1:], out[e.at:])
+		out[e.at] = e
 	}
-	return err
-}
-
-// streams holds a Handler's open fallback streams by id, for their POSTs.
-type streams struct {
-	mu   sync.Mutex
-	byID map[string]*streamConn
-}
-
-func (s *streams) add(c *streamConn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.byID == nil {
-		s.byID = make(map[string]*streamConn)
+	switch {
+	case s.limit > 0 && len(out) > s.limit:
+		out = out[:s.limit]
+	case s.limit < 0 && len(out) > -s.limit:
+		out = out[len(out)+s.limit:]
 	}
-	s.byID[c.id] = c
+	return out
 }
 
-func (s *streams) remove(c *streamConn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.byID, c.id)
-}
-
-func (s *streams) get(id string) *streamConn {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.byID[id]
-}
-
-// serveStream serves a fallback connection: it announces the stream's id,
-// then runs the connection as serveLive runs a WebSocket's, on this
-// request, until it ends or the client goes away.
-func (h *Handler) serveStream(w http.ResponseWriter, r *http.Request) {
-	if !h.sameOrigin(r) {
-		http.Error(w, "live: cross-origin stream refused", http.StatusForbidden)
-		return
-	}
-	c := newStreamConn(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not hold the stream back
-	w.WriteHeader(http.StatusOK)
-	h.streams.add(c) // before the page hears the id and POSTs
-	defer h.streams.remove(c)
-	c.mu.Lock()
-	err := c.event(protocol.StreamOpen, []byte(c.id))
-	c.mu.Unlock()
-	if err != nil {
-		h.log.WarnContext(r.Context(), "live: stream refused", "path", r.URL.Path, "err", err)
-		return
-	}
-	stop := context.AfterFunc(r.Context(), func() { c.CloseNow() }) // the client went away
-	defer stop()
-	h.runConn(r, newWSConn(h, c, c), false)
-}
-
-// servePost hands a POSTed frame to its stream. It answers 204 once the
-// connection's reader has it, 404 for a stream that is not (or no longer)
-// open, 403 for another site's request, and 413 for a frame over
-// ReadLimit, which also ends the stream with status 1009, as a WebSocket
-// would.
-func (h *Handler) servePost(w http.ResponseWriter, r *http.Request) {
-	if !h.sameOrigin(r) {
-		http.Error(w, "live: cross-origin frame refused", http.StatusForbidden)
-		return
-	}
-	c := h.streams.get(r.Header.Get(protocol.StreamHeader))
-	if c == nil {
-		http.Error(w, "live: no such stream", http.StatusNotFound)
-		return
-	}
-	frame, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.ReadLimit))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.log.WarnContext(r.Context(), "live: frame over the read limit", "limit", h.opts.ReadLimit)
-			c.Close(websocket.StatusMessageTooBig, "message too big")
-			http.Error(w, "live: frame too large", http.StatusRequestEntityTooLarge)
+// dropPending forgets a pending insert of id.
+func (s *Stream[T]) dropPending(id string) {
+	for i, e := range s.pending {
+		if e.id == id {
+			s.pending = slices.Delete(s.pending, i, i+1) // zeroes the freed slot
 			return
 		}
-		http.Error(w, "live: reading the frame: "+err.Error(), http.StatusBadRequest)
-		return
 	}
-	select {
-	case c.in <- frame:
-		w.WriteHeader(http.StatusNoContent)
-	case <-c.done:
-		http.Error(w, "live: stream closed", http.StatusGone)
-	case <-r.Context().Done():
-	}
-}
-
-// sameOrigin reports whether a stream or a POST comes from the page's own host, or
-// one of OriginPatterns, as websocket.Accept checks an upgrade. A request
-// with no Origin header (not sent by a browser's fetch) passes: the
-// stream id it must carry is known only to the page.
-func (h *Handler) sameOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
-	}
-	u, err := url.Parse(origin)
-	if err != nil {
-		return false
-	}
-	if strings.EqualFold(u.Host, r.Host) {
-		return true
-	}
-	for _, p := range h.opts.OriginPatterns {
-		if ok, _ := path.Match(strings.ToLower(p), strings.ToLower(u.Host)); ok {
-			return true
-		}
-	}
-	return false
 }

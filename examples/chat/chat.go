@@ -29,7 +29,7 @@ import (
 const (
 	MaxText     = 500 // characters in a message
 	MaxName     = 30  // characters in a name
-	MaxMessages = 100 // messages a page shows: older ones scroll away
+	MaxMessages = 100 // messages a page shows: older ones are trimmed
 )
 
 // A Message is one line said in the room.
@@ -46,18 +46,29 @@ templive demo -addr 127.0.0.1:8081 -nats nats://127.0.0.1:4222`
 // Room is the topic every chat view subscribes to.
 var Room = live.NewTopic[Message]("chat:lobby")
 
-// View is one tab in the room: the form and the messages heard since the
-// tab was opened. Nothing else is kept: a node that restarts gets the form
-// back from the page (it has an id and a live-change), not the messages.
+// View is one tab in the room: the form, and the stream of the messages
+// heard since the tab was opened. The messages live in the page, not in the
+// view: the view sends each once and keeps none, so a tab costs the server
+// the same after a million messages as after one. A node that restarts gets
+// the form back from the page (it has an id and a live-change), and starts
+// the tab's messages afresh.
 type View struct {
 	Name     string // as typed in the form
 	Draft    string // the message being typed
-	Messages []Message
+	Messages *live.Stream[Message]
 	guest    string // the name used while Name is empty
 }
 
 // New returns an empty room view, one per page load.
-func New() live.View { return &View{} }
+func New() live.View { return &View{Messages: newMessages()} }
+
+// newMessages is the stream of a tab's messages: keyed by the message's
+// id, the latest MaxMessages kept.
+func newMessages() *live.Stream[Message] {
+	s := live.NewStream(func(m Message) string { return "m-" + m.ID })
+	s.SetLimit(-MaxMessages)
+	return s
+}
 
 // Mount joins the room and picks a guest name. The subscription starts
 // once the page is live and ends with the view.
@@ -115,10 +126,7 @@ func (v *View) HandleInfo(ctx context.Context, c *live.Conn, msg any) error {
 	}
 	m.From = clip(m.From, MaxName)
 	m.Text = clip(m.Text, MaxText)
-	v.Messages = append(v.Messages, m)
-	if extra := len(v.Messages) - MaxMessages; extra > 0 {
-		v.Messages = append(v.Messages[:0], v.Messages[extra:]...)
-	}
+	v.Messages.Append(m)
 	return nil
 }
 

@@ -12,6 +12,27 @@ import (
 	"github.com/templive/templive/live/livetest"
 )
 
+// shown renders v and returns the messages its render sends, as
+// Messages: what the page is told to add.
+func shown(t *testing.T, v *View) []Message {
+	t.Helper()
+	var b strings.Builder
+	if err := v.Render().Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Message
+	d.Find("#messages li").Each(func(_ int, li *goquery.Selection) {
+		id, _ := li.Attr("id")
+		from := li.Find("b").Text()
+		out = append(out, Message{ID: strings.TrimPrefix(id, "m-"), From: from, Text: strings.TrimPrefix(li.Text(), from+" ")})
+	})
+	return out
+}
+
 func TestHandleInfoRefusesBadMessages(t *testing.T) {
 	long := strings.Repeat("é", MaxText+5)
 	tests := []struct {
@@ -29,25 +50,50 @@ func TestHandleInfoRefusesBadMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := &View{}
+			v := New().(*View)
 			err := v.HandleInfo(context.Background(), nil, tt.msg)
 			if (err != nil) != tt.err {
 				t.Fatalf("error %v, want error: %v", err, tt.err)
 			}
-			if fmt.Sprint(v.Messages) != fmt.Sprint(tt.want) {
-				t.Fatalf("room shows %v, want %v", v.Messages, tt.want)
+			if got := shown(t, v); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Fatalf("room shows %v, want %v", got, tt.want)
 			}
 		})
 	}
 }
 
-func TestRoomKeepsTheLatestMessages(t *testing.T) {
-	v := &View{}
-	for i := range MaxMessages + 10 {
+// TestViewKeepsNoMessages: a render sends the messages heard since the
+// last one, and then the view holds none of them.
+func TestViewKeepsNoMessages(t *testing.T) {
+	v := New().(*View)
+	shown(t, v)
+	for i := range 3 {
 		v.HandleInfo(context.Background(), nil, Message{ID: fmt.Sprint("m", i), Text: "x"})
 	}
-	if len(v.Messages) != MaxMessages || v.Messages[0].ID != "m10" || v.Messages[MaxMessages-1].ID != fmt.Sprint("m", MaxMessages+9) {
-		t.Fatalf("room keeps %d messages, %s to %s", len(v.Messages), v.Messages[0].ID, v.Messages[len(v.Messages)-1].ID)
+	if got := shown(t, v); len(got) != 3 {
+		t.Fatalf("the render after 3 messages sends %d", len(got))
+	}
+	if got := shown(t, v); len(got) != 0 {
+		t.Fatalf("the next render sends %d messages again", len(got))
+	}
+}
+
+// TestRoomKeepsTheLatestMessages: a tab that heard more than MaxMessages
+// shows the latest MaxMessages, in order.
+func TestRoomKeepsTheLatestMessages(t *testing.T) {
+	ps := live.NewLocalPubSub()
+	p := livetest.Open(t, live.NewHandler(New, &live.Options{Secrets: chatSecret, PubSub: ps}), "/chat")
+	for i := range MaxMessages + 10 {
+		if err := Room.Publish(context.Background(), ps, Message{ID: fmt.Sprint("m", i), From: "bot", Text: fmt.Sprint("line ", i)}); err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 9 { // within the view's mailbox
+			hears(p, fmt.Sprint("line ", i))
+		}
+	}
+	lines := p.Find("#messages li")
+	if lines.Length() != MaxMessages || lines.First().AttrOr("id", "") != "m-m10" || lines.Last().AttrOr("id", "") != fmt.Sprint("m-m", MaxMessages+9) {
+		t.Fatalf("the tab shows %d messages, %s to %s", lines.Length(), lines.First().AttrOr("id", ""), lines.Last().AttrOr("id", ""))
 	}
 }
 

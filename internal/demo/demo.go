@@ -22,6 +22,7 @@ import (
 	logconsole "github.com/templive/templive/examples/console"
 	"github.com/templive/templive/examples/counter"
 	"github.com/templive/templive/examples/events"
+	"github.com/templive/templive/examples/feed"
 	"github.com/templive/templive/examples/form"
 	"github.com/templive/templive/examples/layout"
 	"github.com/templive/templive/examples/shop"
@@ -104,6 +105,7 @@ func New(cfg Config) *Site {
 		{layout.Demo{Path: "/form", Title: "Form", About: "form auto-recovery: kill the server, keep what you typed"}, live.NewHandler(form.New, opts("Form"))},
 		{layout.Demo{Path: "/chat", Title: "Chat", About: "a room shared by every tab, on every node (PubSub, NATS)"}, live.NewHandler(chat.New, opts("Chat"))},
 		{layout.Demo{Path: "/shop", Title: "Shop", About: "stateful components: two carts, each rendered and patched alone"}, live.NewHandler(shop.New, opts("Shop"))},
+		{layout.Demo{Path: "/feed", Title: "Feed", About: "a stream: infinite scroll, inserts, deletes, a limit; the server keeps no posts"}, live.NewHandler(feed.New, opts("Feed"))},
 		{layout.Demo{Path: "/console", Title: "Dev log console", About: "the server's slog records in the browser console (dev mode)"}, live.NewHandler(logconsole.New(logger), opts("Dev log console"))},
 	}
 	mux := http.NewServeMux()

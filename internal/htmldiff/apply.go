@@ -66,6 +66,8 @@ func applyOp(root *html.Node, op *Op) error {
 		return move(n, op.Index, op.To)
 	case OpMorph:
 		return morph(root, n, op.Data)
+	case OpStream:
+		return applyStream(n, op.Stream)
 	default:
 		return drift("unknown op kind %d", op.Kind)
 	}
@@ -218,12 +220,15 @@ func morph(root, n *html.Node, src string) error {
 		if err != nil {
 			return err
 		}
+		var old []*html.Node
 		for c := root.FirstChild; c != nil; c = root.FirstChild {
 			root.RemoveChild(c)
+			old = append(old, c)
 		}
 		for _, c := range nodes {
 			root.AppendChild(c)
 		}
+		carryStreams(old, nodes)
 		return nil
 	}
 	nodes, err := parseFragment([]byte(src), n.Parent)
@@ -234,6 +239,7 @@ func morph(root, n *html.Node, src string) error {
 		n.Parent.InsertBefore(c, n)
 	}
 	n.Parent.RemoveChild(n)
+	carryStreams([]*html.Node{n}, nodes)
 	return nil
 }
 

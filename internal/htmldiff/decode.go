@@ -150,6 +150,8 @@ func (d *decoder) op() (Op, error) {
 		}
 	case OpInsertElement:
 		err = d.insertElement(&op)
+	case OpStream:
+		op.Stream, err = d.stream()
 	case OpMove:
 		if err = d.next(op.Kind, "from"); err == nil {
 			if op.Index, err = d.int(); err == nil {
@@ -432,4 +434,99 @@ func (d *decoder) hex4() (rune, bool) {
 	}
 	d.pos += 4
 	return r, true
+}
+
+// stream reads the fields of an OpStream (see appendStream).
+func (d *decoder) stream() (*StreamOp, error) {
+	s := &StreamOp{}
+	if err := d.next(OpStream, "reset"); err != nil {
+		return nil, err
+	}
+	reset, err := d.int()
+	if err != nil {
+		return nil, err
+	}
+	if reset != 0 && reset != 1 {
+		return nil, d.errorf("stream op: reset is %d, not 0 or 1", reset)
+	}
+	s.Reset = reset == 1
+	if err := d.next(OpStream, "limit"); err != nil {
+		return nil, err
+	}
+	if s.Limit, err = d.signed(); err != nil {
+		return nil, err
+	}
+	if err := d.next(OpStream, "deletes"); err != nil {
+		return nil, err
+	}
+	if err := d.list("the deletes", func() error {
+		id, err := d.string()
+		s.Deletes = append(s.Deletes, id)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := d.next(OpStream, "inserts"); err != nil {
+		return nil, err
+	}
+	err = d.list("the inserts", func() error {
+		var it StreamItem
+		var err error
+		if err = d.expect('[', "'[' opening an insert"); err != nil {
+			return err
+		}
+		if it.ID, err = d.string(); err != nil {
+			return err
+		}
+		if err = d.expect(',', "',' after the insert's id"); err != nil {
+			return err
+		}
+		if it.At, err = d.signed(); err != nil {
+			return err
+		}
+		if err = d.expect(',', "',' after the insert's position"); err != nil {
+			return err
+		}
+		if it.HTML, err = d.string(); err != nil {
+			return err
+		}
+		s.Inserts = append(s.Inserts, it)
+		return d.expect(']', "']' closing an insert")
+	})
+	return s, err
+}
+
+// list reads a JSON array whose elements item reads.
+func (d *decoder) list(what string, item func() error) error {
+	if err := d.expect('[', "'[' opening "+what); err != nil {
+		return err
+	}
+	if d.peek() == ']' {
+		d.pos++
+		return nil
+	}
+	for {
+		if err := item(); err != nil {
+			return err
+		}
+		if d.peek() == ',' {
+			d.pos++
+			continue
+		}
+		return d.expect(']', "',' or ']' in "+what)
+	}
+}
+
+// signed reads an integer that may be negative (a stream's limit and
+// positions), within ±MaxInt32.
+func (d *decoder) signed() (int, error) {
+	if d.peek() == '-' {
+		d.pos++
+		if d.pos < len(d.data) && (d.data[d.pos] < '0' || d.data[d.pos] > '9') {
+			return 0, d.unexpected("a digit after '-'")
+		}
+		n, err := d.int()
+		return -n, err
+	}
+	return d.int()
 }

@@ -291,6 +291,12 @@ func (d *differ) diffElement(o, n *html.Node) int {
 	if !slices.Equal(o.Attr, n.Attr) {
 		d.diffAttrs(o, n)
 	}
+	if mode := streamMode(n); mode != "" && d.inTemplate == 0 {
+		// The client owns the children: only the render's batch goes.
+		d.diffStream(o, n, mode)
+		d.cand = saved
+		return 0
+	}
 	tmpl := isTemplate(n)
 	if tmpl {
 		d.inTemplate++
@@ -308,11 +314,17 @@ func (d *differ) diffElement(o, n *html.Node) int {
 
 func (d *differ) diffAttrs(o, n *html.Node) {
 	for _, a := range o.Attr {
+		if a.Key == attrStream && a.Namespace == "" {
+			continue // a stream's batch, sent as its op, never as an attribute
+		}
 		if _, ok := attrValue(n.Attr, a.Namespace, a.Key); !ok {
 			d.emit(Op{Kind: OpUnattr, Name: qualifiedName(a)}, -1)
 		}
 	}
 	for _, a := range n.Attr {
+		if a.Key == attrStream && a.Namespace == "" {
+			continue
+		}
 		if v, ok := attrValue(o.Attr, a.Namespace, a.Key); !ok || v != a.Val {
 			d.emit(Op{Kind: OpAttr, Name: qualifiedName(a), Data: a.Val}, -1)
 		}

@@ -23,6 +23,11 @@ func mustParse(t testing.TB, src string) *html.Node {
 // ops.
 func checkDiff(t testing.TB, a, b string) []Op {
 	t.Helper()
+	if strings.Contains(a, attrUpdate) || strings.Contains(b, attrUpdate) {
+		// A stream container's children are the client's, not the
+		// render's: stream_test.go states what holds for them.
+		t.Skip("stream container")
+	}
 	from, to := mustParse(t, a), mustParse(t, b)
 	ops := Diff(nil, from, to)
 	if err := Apply(from, ops); err != nil {
@@ -88,9 +93,16 @@ func firstOpDifference(a, b []Op) int {
 		x, y := a[i], b[i]
 		if x.Kind != y.Kind || x.Target != y.Target || !slices.Equal(x.Path, y.Path) ||
 			x.Index != y.Index || x.To != y.To || x.Name != y.Name || x.NS != y.NS ||
-			x.Data != y.Data || !slices.Equal(x.Attrs, y.Attrs) {
+			x.Data != y.Data || !slices.Equal(x.Attrs, y.Attrs) || !sameStream(x.Stream, y.Stream) {
 			return i
 		}
 	}
 	return -1
+}
+
+func sameStream(a, b *StreamOp) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Reset == b.Reset && a.Limit == b.Limit && slices.Equal(a.Deletes, b.Deletes) && slices.Equal(a.Inserts, b.Inserts)
 }

@@ -83,6 +83,8 @@ func appendOp(dst []byte, op *Op) []byte {
 		dst = strconv.AppendInt(dst, int64(op.Index), 10)
 		dst = append(dst, ',')
 		dst = strconv.AppendInt(dst, int64(op.To), 10)
+	case OpStream:
+		dst = appendStream(dst, op.Stream)
 	}
 	return append(dst, ']')
 }
@@ -168,4 +170,38 @@ func maximalSubpart(s string) int {
 		lo, hi = 0x80, 0xbf
 	}
 	return n
+}
+
+// appendStream appends the fields of an OpStream after its path:
+// ,reset,limit,[deletes],[[id,at,html],...] with reset 0 or 1.
+func appendStream(dst []byte, s *StreamOp) []byte {
+	if s == nil {
+		s = &StreamOp{}
+	}
+	dst = append(dst, ',', '0', ',')
+	if s.Reset {
+		dst[len(dst)-2] = '1'
+	}
+	dst = strconv.AppendInt(dst, int64(s.Limit), 10)
+	dst = append(dst, ',', '[')
+	for i, id := range s.Deletes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, id)
+	}
+	dst = append(dst, ']', ',', '[')
+	for i, it := range s.Inserts {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '[')
+		dst = appendString(dst, it.ID)
+		dst = append(dst, ',')
+		dst = strconv.AppendInt(dst, int64(it.At), 10)
+		dst = append(dst, ',')
+		dst = appendString(dst, it.HTML)
+		dst = append(dst, ']')
+	}
+	return append(dst, ']')
 }

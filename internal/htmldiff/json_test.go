@@ -102,7 +102,7 @@ func TestDecodeJSONErrors(t *testing.T) {
 		{"not an array", `{}`, "want '[' opening the op list"},
 		{"trailing data", `[] []`, "trailing data"},
 		{"unterminated list", `[[7,"",[]]`, "want ',' or ']'"},
-		{"unknown kind", `[[10,"",[]]]`, "unknown op kind 10"},
+		{"unknown kind", `[[11,"",[]]]`, "unknown op kind 11"},
 		{"kind as string", `[["0","",[],"x"]]`, "want a non-negative integer"},
 		{"negative index", `[[3,"",[],-1,"<p>"]]`, "want a non-negative integer"},
 		{"fraction", `[[3,"",[],1.5,"<p>"]]`, "not an integer"},

@@ -62,6 +62,9 @@ func descendable(n *html.Node) bool {
 	if n.Namespace != "" {
 		return true
 	}
+	if streamMode(n) != "" {
+		return false // its children are diffed as a batch, with it (stream.go)
+	}
 	switch n.DataAtom {
 	case atom.Script, atom.Style, atom.Textarea, atom.Title, atom.Xmp, atom.Iframe, atom.Noembed, atom.Noframes,
 		atom.Noscript, atom.Plaintext, atom.Pre, atom.Listing, atom.Template:

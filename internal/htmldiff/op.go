@@ -22,13 +22,14 @@ const (
 	OpRemove                    // remove a node
 	OpMove                      // move a child within its parent
 	OpMorph                     // replace a node with the nodes its HTML parses to
+	OpStream                    // apply a batch to a stream container
 )
 
-const numKinds = OpMorph + 1
+const numKinds = OpStream + 1
 
 var kindNames = [numKinds]string{
 	"text", "attr", "unattr", "insert", "inserttext", "insertcomment",
-	"insertelement", "remove", "move", "morph",
+	"insertelement", "remove", "move", "morph", "stream",
 }
 
 // String returns the protocol name of k, such as "inserttext".
@@ -52,6 +53,7 @@ func (k Kind) String() string {
 //	OpRemove        -
 //	OpMove          Index (from), To
 //	OpMorph         Data (HTML)
+//	OpStream        Stream (the batch; Path names the container)
 //
 // For the insert kinds Path names the parent and Index the child before
 // which the new node goes (the child count appends). A namespaced attribute
@@ -67,4 +69,5 @@ type Op struct {
 	NS     string // "", "svg" or "math"
 	Data   string
 	Attrs  []html.Attribute
+	Stream *StreamOp
 }

@@ -91,6 +91,15 @@ func opSize(op *Op, pathLen int) int {
 	for _, a := range op.Attrs {
 		n += 8 + len(a.Namespace) + len(a.Key) + len(a.Val)
 	}
+	if s := op.Stream; s != nil {
+		n += 8
+		for _, id := range s.Deletes {
+			n += 3 + len(id)
+		}
+		for _, it := range s.Inserts {
+			n += 10 + len(it.ID) + len(it.HTML)
+		}
+	}
 	return n
 }
 

@@ -59,6 +59,7 @@ const (
 	OpRemove        = 7
 	OpMove          = 8
 	OpMorph         = 9
+	OpStream        = 10
 )
 
 // Namespace names of op 6 (insertelement): of the element, and of attributes.
@@ -160,4 +161,17 @@ const (
 	AttrSounds = "live-sounds"
 	// The window event dispatched for every sound asked for: detail {name, played, audio}.
 	EventSound = "templive:sound"
+)
+
+// Streams (docs/protocol.md, "Streams"): a container whose children the
+// client owns, the batch of changes a stream container's render asks for,
+// its modes, and the infinite-scroll bindings of such a container.
+const (
+	AttrUpdate         = "live-update"
+	AttrStream         = "live-stream"
+	UpdateStream       = "stream"
+	UpdateAppend       = "append"
+	UpdatePrepend      = "prepend"
+	AttrViewportTop    = "live-viewport-top"
+	AttrViewportBottom = "live-viewport-bottom"
 )

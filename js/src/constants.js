@@ -49,6 +49,7 @@ export const OP_INSERT_ELEMENT = 6;
 export const OP_REMOVE = 7;
 export const OP_MOVE = 8;
 export const OP_MORPH = 9;
+export const OP_STREAM = 10;
 
 // Namespace names of op 6 (insertelement): of the element, and of attributes.
 export const NS_HTML = "";
@@ -133,3 +134,14 @@ export const STREAM_CLOSE = "close";
 export const ATTR_SOUNDS = "live-sounds";
 // The window event dispatched for every sound asked for: detail {name, played, audio}.
 export const EVENT_SOUND = "templive:sound";
+
+// Streams (docs/protocol.md, "Streams"): a container whose children the
+// client owns, the batch of changes a stream container's render asks for,
+// its modes, and the infinite-scroll bindings of such a container.
+export const ATTR_UPDATE = "live-update";
+export const ATTR_STREAM = "live-stream";
+export const UPDATE_STREAM = "stream";
+export const UPDATE_APPEND = "append";
+export const UPDATE_PREPEND = "prepend";
+export const ATTR_VIEWPORT_TOP = "live-viewport-top";
+export const ATTR_VIEWPORT_BOTTOM = "live-viewport-bottom";

@@ -5,6 +5,7 @@ import { defineLogs } from "./console.js";
 import { hooks } from "./hooks.js";
 import { connect } from "./socket.js";
 import { playSound, syncSounds } from "./sound.js";
+import { viewport } from "./stream.js";
 
 const VERSION = "0.1.0";
 
@@ -13,12 +14,14 @@ function start() {
     // Development warnings (pushes no hook handles) on loopback only.
     const dev = /^(localhost|127\.|\[::1\]$)/.test(location.hostname);
     const life = hooks(root, (...a) => page.push(...a), dev);
+    let watch = null; // viewport(), once the page exists
     const page = connect(root, {
       on: {
         ...life,
         after() {
           life.after();
           syncSounds(root);
+          if (watch) watch(); // the items at a stream's edges may have changed
         },
         push(name, payload) {
           if (name === PUSH_SOUND) playSound(root, payload.name, payload);
@@ -28,6 +31,7 @@ function start() {
     });
     syncSounds(root); // preload
     bindEvents(root, page.push);
+    watch = viewport(root, page.push);
     window.templive.pages.push(page);
   });
 }

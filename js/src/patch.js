@@ -20,9 +20,11 @@ import {
   OP_MORPH,
   OP_MOVE,
   OP_REMOVE,
+  OP_STREAM,
   OP_TEXT,
   OP_UNATTR,
 } from "./constants.js";
+import { applyBatch, batchOf, streamMode, validBatch } from "./stream.js";
 
 const XHTML = "http://www.w3.org/1999/xhtml";
 // Lookup tables without a prototype: an attribute named "constructor" must
@@ -144,6 +146,14 @@ function applyOp(root, op, hooks) {
     }
     case OP_MORPH:
       return morph(root, n, op[3], hooks);
+    case OP_STREAM: {
+      if (!(n = el())) return;
+      const [, , , reset, limit, deletes, inserts] = op;
+      if (!validBatch(reset, limit, deletes, inserts)) throw drift("stream op");
+      const items = inserts.map(([id, at, html]) => [id, at, Array.from(kids(parse(n, html)).childNodes)]);
+      applyBatch(n, { reset: reset === 1, limit, deletes, items }, itemHooks(hooks));
+      return touched(n, hooks);
+    }
     default:
       throw drift("op kind");
   }
@@ -259,44 +269,20 @@ function discarded(n, hooks) {
   }
 }
 
+// itemHooks are applyBatch's ways to the DOM: an item already shown is
+// morphed into its new version, so it keeps its state.
+function itemHooks(hooks) {
+  return {
+    update: (old, node) => morphdom(old, node, morphOptions(hooks)),
+    added: (n) => added(n, hooks),
+    discarded: (n) => discarded(n, hooks),
+  };
+}
+
 // morph turns node into the node(s) html parses to in node's parent; the
 // root itself keeps its attributes and only its children are morphed.
 function morph(root, node, html, hooks) {
-  const opts = {
-    // morphdom falls back to node.id, which a form's field named "id"
-    // shadows (forms.js): only the attribute keys an element.
-    getNodeKey(n) {
-      return n.nodeType === 1 ? n.getAttribute("id") || "" : undefined;
-    },
-    onBeforeElUpdated(from, to) {
-      if (from.hasAttribute(ATTR_IGNORE)) return false;
-      if (hooks.beforeUpdate && hooks.beforeUpdate(from, to) === false) return false;
-      // morphdom updates only a textarea's existing text node: copy the
-      // text across, so that a missing or extra node is added or removed.
-      if (from.localName === "textarea" && from.textContent !== to.textContent) {
-        from.textContent = to.textContent;
-      }
-      return true;
-    },
-    onBeforeElChildrenUpdated(from, to) {
-      // morphdom does not look inside a template's content: replace it.
-      if (!(from.content && from.content.nodeType === 11)) return true;
-      const c = from.content;
-      while (c.childNodes.length) c.removeChild(c.childNodes[0]);
-      c.appendChild(to.content);
-      return false;
-    },
-    onElUpdated(el) {
-      if (hooks.updated) hooks.updated(el);
-    },
-    onNodeAdded(n) {
-      if (hooks.added && n.nodeType === 1) hooks.added(n);
-      return n;
-    },
-    onNodeDiscarded(n) {
-      if (hooks.discarded && n.nodeType === 1) hooks.discarded(n);
-    },
-  };
+  const opts = morphOptions(hooks);
   if (node === root) {
     morphdom(root, parse(root, html), { ...opts, childrenOnly: true });
     return;
@@ -321,6 +307,52 @@ function morph(root, node, html, hooks) {
     last = c;
   }
   touched(parent, hooks);
+}
+
+// morphOptions are morphdom's options for every morph: live-ignore, the
+// hooks, textareas, templates, and stream containers, whose new copy is a
+// batch for the items the page has.
+function morphOptions(hooks) {
+  return {
+    // morphdom falls back to node.id, which a form's field named "id"
+    // shadows (forms.js): only the attribute keys an element.
+    getNodeKey(n) {
+      return n.nodeType === 1 ? n.getAttribute("id") || "" : undefined;
+    },
+    onBeforeElUpdated(from, to) {
+      if (from.hasAttribute(ATTR_IGNORE)) return false;
+      if (hooks.beforeUpdate && hooks.beforeUpdate(from, to) === false) return false;
+      // morphdom updates only a textarea's existing text node: copy the
+      // text across, so that a missing or extra node is added or removed.
+      if (from.localName === "textarea" && from.textContent !== to.textContent) {
+        from.textContent = to.textContent;
+      }
+      return true;
+    },
+    onBeforeElChildrenUpdated(from, to) {
+      const mode = streamMode(from);
+      if (mode && streamMode(to) === mode) {
+        applyBatch(from, batchOf(to, mode), itemHooks(hooks));
+        return false;
+      }
+      // morphdom does not look inside a template's content: replace it.
+      if (!(from.content && from.content.nodeType === 11)) return true;
+      const c = from.content;
+      while (c.childNodes.length) c.removeChild(c.childNodes[0]);
+      c.appendChild(to.content);
+      return false;
+    },
+    onElUpdated(el) {
+      if (hooks.updated) hooks.updated(el);
+    },
+    onNodeAdded(n) {
+      if (hooks.added && n.nodeType === 1) hooks.added(n);
+      return n;
+    },
+    onNodeDiscarded(n) {
+      if (hooks.discarded && n.nodeType === 1) hooks.discarded(n);
+    },
+  };
 }
 
 // keepFocus runs fn and then gives the focused field back what fn took from

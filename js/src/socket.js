@@ -31,7 +31,7 @@ import { restore } from "./commands.js";
 import { targetOf } from "./component.js";
 import { applyOps, DriftError } from "./patch.js";
 import { follow, refused } from "./redirect.js";
-import { streamSocket } from "./stream.js";
+import { streamSocket } from "./sse.js";
 
 const DEFAULTS = {
   heartbeat: 30000, // ms between heartbeats; two unanswered ones mean the connection is dead
@@ -99,7 +99,7 @@ export function connect(root, options) {
   const on = env.on || {};
   let again = false; // a join was answered before
   const WS = env.WebSocket || WebSocket;
-  // The fallback transport (stream.js), for where WebSockets never open:
+  // The fallback transport (sse.js), for where WebSockets never open:
   // after env.fallback attempts of one kind that never opened, the next
   // ones use the other kind, so a page behind a proxy that refuses
   // WebSockets goes on over the stream, and one whose server was merely

@@ -58,7 +58,7 @@ test("op kinds agree with docs/protocol.md", () => {
     if (name.startsWith("OP_")) ops[name.slice(3).replace(/_/g, "").toLowerCase()] = value;
   }
   assert.deepEqual(ops, kinds("Patch ops"));
-  assert.equal(Object.keys(ops).length, 10);
+  assert.equal(Object.keys(ops).length, 11);
 });
 
 test("wire keys appear in the protocol's join and event descriptions", () => {

@@ -1,160 +1,103 @@
-import { document } from "../testutil/dom.js";
-import { FakeWebSocket, fakeLocation, fakeStorage } from "../testutil/fakes.js";
+import { document, window } from "../testutil/dom.js";
+import { dump } from "../testutil/tree.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { streamSocket } from "../src/stream.js";
-import { connect } from "../src/socket.js";
+import { readFileSync } from "node:fs";
+import { applyOps, DriftError } from "../src/patch.js";
+import { viewport } from "../src/stream.js";
 
-// A fake EventSource and fetch: the test plays the server.
-function fakeWindow() {
-  const win = { sources: [], posts: [] };
-  win.EventSource = class {
-    constructor(url) {
-      this.url = url;
-      this.listeners = {};
-      this.closed = false;
-      win.sources.push(this);
-    }
-    addEventListener(name, fn) {
-      this.listeners[name] = fn;
-    }
-    emit(name, data) {
-      if (name === "message") this.onmessage({ data });
-      else this.listeners[name]({ data });
-    }
-    close() {
-      this.closed = true;
-    }
-  };
-  win.fetch = (url, init) =>
-    new Promise((resolve, reject) => win.posts.push({ url, init, resolve: (status) => resolve({ ok: status < 300, status }), reject }));
-  return win;
+function page(html) {
+  document.body.innerHTML = "";
+  const root = document.createElement("div");
+  root.setAttribute("live-root", "");
+  root.innerHTML = html;
+  document.body.appendChild(root);
+  return root;
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
-
-test("streamSocket: none without EventSource", () => {
-  assert.equal(streamSocket({}), null);
-});
-
-test("stream: opens on the page's URL, frames down, POSTs up one at a time, in order", async () => {
-  const win = fakeWindow();
-  const S = streamSocket(win);
-  const s = new S("wss://example.test/app/page?x=1");
-  const es = win.sources[0];
-  assert.equal(es.url, "https://example.test/app/page?x=1");
-  let opened = 0;
-  const got = [];
-  let closed = null;
-  s.onopen = () => opened++;
-  s.onmessage = (e) => got.push(e.data);
-  s.onclose = (e) => (closed = e);
-  assert.equal(s.readyState, 0);
-  es.emit("stream", "the-id");
-  assert.equal(s.readyState, 1);
-  assert.equal(opened, 1);
-
-  s.send("[0,{}]");
-  s.send("[1,1,\"inc\"]");
-  assert.equal(win.posts.length, 1, "the second waits for the first");
-  assert.equal(win.posts[0].url, "https://example.test/app/page?x=1");
-  assert.equal(win.posts[0].init.method, "POST");
-  assert.equal(win.posts[0].init.headers["Live-Stream"], "the-id");
-  assert.equal(win.posts[0].init.body, "[0,{}]");
-  win.posts[0].resolve(204);
-  await tick();
-  assert.equal(win.posts.length, 2);
-  assert.equal(win.posts[1].init.body, "[1,1,\"inc\"]");
-  win.posts[1].resolve(204);
-  await tick();
-
-  es.emit("message", "[0,0]");
-  assert.deepEqual(got, ["[0,0]"]);
-  es.emit("close", '[1011,"view crashed"]');
-  assert.deepEqual(closed, { code: 1011, reason: "view crashed" });
-  assert.equal(s.readyState, 3);
-  assert.ok(es.closed);
-  assert.throws(() => s.send("[2]"), /not open/);
-});
-
-test("stream: a POST that fails or is refused, or an error of the stream, closes it with 1006", async () => {
-  for (const fail of ["reject", "404", "error"]) {
-    const win = fakeWindow();
-    const S = streamSocket(win);
-    const s = new S("ws://example.test/p");
-    let closed = null;
-    s.onclose = (e) => (closed = e);
-    win.sources[0].emit("stream", "id");
-    if (fail === "error") {
-      win.sources[0].onerror({});
-    } else {
-      s.send("[2]");
-      if (fail === "reject") win.posts[0].reject(new Error("network"));
-      else win.posts[0].resolve(404);
-      await tick();
-    }
-    assert.equal(closed && closed.code, 1006, fail);
-    assert.ok(win.sources[0].closed, `${fail}: the EventSource must not reconnect on its own`);
-  }
-});
-
-test("stream: close() is quiet, as socket.js expects", () => {
-  const win = fakeWindow();
-  const s = new (streamSocket(win))("ws://example.test/p");
-  let heard = false;
-  s.onclose = () => (heard = true);
-  s.close();
-  assert.equal(heard, false);
-  assert.ok(win.sources[0].closed);
-});
-
-// FakeStream records the streams socket.js opens, with FakeWebSocket's API.
-class FakeStream extends FakeWebSocket {
-  static opened = [];
-  constructor(url) {
-    super(url);
-    FakeStream.opened.push(this);
-  }
+function same(root, html) {
+  const want = document.createElement("div");
+  want.innerHTML = html;
+  assert.equal(dump(root), dump(want));
 }
 
-test("socket: after two WebSockets that never opened it falls back to the stream, and back after two streams that never opened", async () => {
-  FakeWebSocket.all = [];
-  FakeStream.opened = [];
-  document.body.innerHTML = '<div live-root live-token="tok"><p id="c">0</p></div>';
-  const root = document.body.firstChild;
-  const page = connect(root, {
-    WebSocket: FakeWebSocket,
-    Stream: FakeStream,
-    location: fakeLocation(),
-    storage: fakeStorage(),
-    base: 1,
-    cap: 2,
-    downDelay: 30,
+// The fixture the Go applier (livetest's) runs too: both must agree.
+const fx = JSON.parse(readFileSync(new URL("../../internal/htmldiff/testdata/stream/batches.json", import.meta.url)));
+
+test("stream batches apply as internal/htmldiff applies them", () => {
+  const root = page(fx.before);
+  fx.steps.forEach((s, i) => {
+    applyOps(root, s.ops);
+    const want = document.createElement("div");
+    want.innerHTML = s.after;
+    assert.equal(dump(root), dump(want), `step ${i}`);
   });
-  const next = async (n) => {
-    while (FakeWebSocket.all.length < n) await new Promise((r) => setTimeout(r, 2));
-    return FakeWebSocket.last();
+});
+
+test("an item already shown is morphed in place and keeps its state", () => {
+  const root = page('<ul id="s" live-update="stream"><li id="a"><input id="f"></li><li id="b">b</li></ul>');
+  const input = root.querySelector("#f");
+  const li = root.querySelector("#a");
+  applyOps(root, [[10, "s", [], 0, 0, [], [["a", 0, '<li id="a" class="x"><input id="f"></li>']]]]);
+  assert.equal(root.querySelector("#a"), li, "the element was replaced");
+  assert.equal(li.className, "x");
+  assert.equal(root.querySelector("#f"), input, "the field was replaced");
+  same(root, '<ul id="s" live-update="stream"><li id="a" class="x"><input id="f"></li><li id="b">b</li></ul>');
+});
+
+test("stream op text stays text and malformed ops are drift", () => {
+  const root = page('<ul id="s" live-update="stream"></ul>');
+  for (const bad of [
+    [10, "s", [], 2, 0, [], []],
+    [10, "s", [], 0, "1", [], []],
+    [10, "s", [], 0, 0, [1], []],
+    [10, "s", [], 0, 0, [], [["a", "0", "<li>"]]],
+    [10, "s", [], 0, 0, [], [["a", 0]]],
+    [10, "s", [], 0, 0, [], null],
+    [10, "nowhere", [], 0, 0, [], []],
+  ]) {
+    assert.throws(() => applyOps(root, [bad]), DriftError, JSON.stringify(bad));
+  }
+  same(root, '<ul id="s" live-update="stream"></ul>');
+});
+
+test("the viewport sends one event per edge item, none while one is in flight", () => {
+  const observed = [];
+  let report;
+  window.IntersectionObserver = class {
+    constructor(cb) {
+      report = cb;
+    }
+    observe(el) {
+      observed.push(el);
+    }
+    disconnect() {
+      observed.length = 0;
+    }
   };
-  (await next(1)).drop(); // a WebSocket that never opened
-  (await next(2)).drop();
-  const s = await next(3);
-  assert.equal(FakeStream.opened.length, 1, "the third attempt is a stream");
-  assert.equal(s, FakeStream.opened[0]);
-  s.open();
-  assert.equal(s.sent[0][0], 0, "the join goes over the stream");
-  s.receive([0, 0]);
-  assert.ok(root.classList.contains("live-connected"));
-  s.drop(); // it opened: the next attempt is a stream again
-  const s2 = await next(4);
-  assert.equal(FakeStream.opened.length, 2);
-  s2.drop();
-  (await next(5)).drop();
-  await next(6);
-  assert.equal(FakeStream.opened.length, 3, "two streams that never opened...");
-  FakeWebSocket.last().drop();
-  const ws = await next(7);
-  assert.equal(FakeStream.opened.length, 3, "...and it tries the WebSocket again");
-  ws.open();
-  assert.equal(ws.sent[0][0], 0);
-  page.stop();
+  try {
+    const root = page('<ul id="s" live-update="stream" live-viewport-bottom="more"><li id="a">a</li><li id="b">b</li></ul>');
+    const sent = [];
+    const sync = viewport(root, (name, values, el, cls, held, done) => sent.push({ name, el, cls, done }));
+    assert.deepEqual(observed.map((e) => e.id), ["b"]);
+    const b = root.querySelector("#b");
+    report([{ target: b, isIntersecting: true }]);
+    report([{ target: b, isIntersecting: true }]);
+    assert.equal(sent.length, 1, "one event while it is in flight");
+    assert.equal(sent[0].name, "more");
+    assert.equal(sent[0].cls, "live-viewport-bottom-loading");
+    sent[0].done();
+    report([{ target: b, isIntersecting: true }]);
+    assert.equal(sent.length, 1, "the same edge item sends no second event");
+    applyOps(root, [[10, "s", [], 0, 0, [], [["c", -1, '<li id="c">c</li>']]]]);
+    sync();
+    assert.deepEqual(observed.map((e) => e.id), ["c"]);
+    report([{ target: root.querySelector("#a"), isIntersecting: true }]);
+    report([{ target: root.querySelector("#c"), isIntersecting: false }]);
+    assert.equal(sent.length, 1, "an item that is not at the edge, or not in view, sends nothing");
+    report([{ target: root.querySelector("#c"), isIntersecting: true }]);
+    assert.equal(sent.length, 2, "the new edge item sends the next event");
+  } finally {
+    delete window.IntersectionObserver;
+  }
 });

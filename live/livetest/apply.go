@@ -81,6 +81,8 @@ func (p *Page) applyOp(op *htmldiff.Op) error {
 		}
 	case htmldiff.OpMorph:
 		return p.morph(n, op)
+	case htmldiff.OpStream:
+		return p.stream(n, op)
 	}
 	return htmldiff.Apply(p.root, []htmldiff.Op{*op})
 }
@@ -200,6 +202,11 @@ func (p *Page) pair(old, nw *html.Node) {
 	}
 	if p.focused == old {
 		p.focused = nw
+	}
+	for k, item := range p.edges { // the browser's observer keeps its element
+		if item == old {
+			p.edges[k] = nw
+		}
 	}
 	// morphdom gives a textarea the server's value, unless it has the focus.
 	if v, ok := p.typed[old]; ok {

@@ -35,6 +35,7 @@
 //	KeyDown/KeyUp(sel, key)  live-keydown/keyup, live-window-keydown/keyup, live-key filters
 //	Focus/Blur(sel)      live-focus, live-blur; "" for the window's focus and blur
 //	Hook(sel, event, payload)  a live-hook's pushEvent, returning the view's Reply
+//	ScrollToBottom/ScrollToTop(sel)  brings a stream's last/first item into view: live-viewport-bottom/top
 //
 // An event goes where the client sends it: to the stateful component its
 // binding's live-target names (an empty live-target: the component around

@@ -71,7 +71,8 @@ type Page struct {
 
 	catch *[]string // errors collected by ExpectError
 
-	redirect string // where the server sent the page (redirect.go)
+	redirect string                 // where the server sent the page (redirect.go)
+	edges    map[edgeKey]*html.Node // the item each viewport binding last fired for (stream.go)
 }
 
 // A Push is an event the view pushed to the page (Conn.Push,

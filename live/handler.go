@@ -32,6 +32,9 @@ type Handler struct {
 	pending pendingViews
 	views   liveViews
 	closed  atomic.Bool
+	// uploadFile, set only by tests, replaces the temporary files of
+	// uploads (upload_state.go).
+	uploadFile func(dir string) (uploadFile, error)
 }
 
 // NewHandler returns a Handler that serves the views newView creates, one

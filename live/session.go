@@ -47,6 +47,9 @@ type session struct {
 	page      *wsConn  // the connection serving the view, told when the view ends
 	subs      viewSubs // the view's PubSub topics (pubsub.go)
 	work      workers  // the view's async tasks and timers (async.go)
+	upOnce    sync.Once
+	ups       *uploads                // the view's file uploads (upload_state.go)
+	upsReady  atomic.Pointer[uploads] // ups, for the connection's reader
 
 	// The loop's: owned by the holder of running.
 	doc       *htmldiff.Doc // the last render, as the client has it
@@ -455,6 +458,16 @@ func (s *session) handle(m message) (ok bool) {
 		}
 	case infoMsg:
 		s.info(m.msg)
+	case uploadMsg:
+		s.update()
+	case uploadFrameMsg:
+		if m.c == s.cur {
+			s.upload(m.up)
+		}
+	case progressMsg:
+		if m.c == s.cur {
+			s.progress(m.p)
+		}
 	case taskMsg:
 		s.taskMessage(m)
 	case doneMsg:

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -42,6 +43,8 @@ type wsConn struct {
 	written bool          // the join's answer is out: console frames may follow it
 	dead    bool          // the connection is over: frames are dropped and no writer starts
 	logRoom chan struct{} // closed when the log frame is taken, for the console waiting
+
+	chunkBuf []byte // the reader's: upload chunks land here (upload_wire.go)
 }
 
 func newWSConn(h *Handler, ws *websocket.Conn, nc net.Conn) *wsConn {
@@ -90,12 +93,21 @@ func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 
 func (c *wsConn) readLoop(ctx context.Context, s *session) {
 	limit := newRateLimiter(c.h.opts.EventRate, c.h.opts.EventBurst, time.Now())
+	var chunkLimit int64 // the read limit raised for upload chunks, or 0
 	for {
 		// A deadline on the connection, not a context, bounds the wait:
 		// it costs no timer, goroutine or allocation per frame. Ending
 		// the connection closes it, which ends the read too.
 		c.nc.SetReadDeadline(time.Now().Add(c.h.opts.IdleTimeout))
-		typ, data, err := c.ws.Read(context.Background())
+		if n := s.uploadLimit(); n > chunkLimit {
+			chunkLimit = n
+			c.ws.SetReadLimit(max(n, c.h.opts.ReadLimit))
+		}
+		typ, r, err := c.ws.Reader(context.Background())
+		var data []byte
+		if err == nil && typ == websocket.MessageText {
+			data, err = io.ReadAll(r)
+		}
 		if err != nil {
 			if errors.Is(err, websocket.ErrMessageTooBig) {
 				c.h.log.WarnContext(ctx, "live: frame over the read limit", "limit", c.h.opts.ReadLimit)
@@ -104,7 +116,18 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 			return
 		}
 		if typ != websocket.MessageText {
-			c.fail(websocket.StatusUnsupportedData, "binary frames are not supported")
+			if chunkLimit == 0 {
+				c.fail(websocket.StatusUnsupportedData, "binary frames are not supported")
+				return
+			}
+			if !c.readChunk(ctx, s, r, chunkLimit) {
+				return
+			}
+			continue
+		}
+		if int64(len(data)) > c.h.opts.ReadLimit { // the limit was raised for chunks
+			c.h.log.WarnContext(ctx, "live: frame over the read limit", "limit", c.h.opts.ReadLimit)
+			c.fail(websocket.StatusMessageTooBig, "message too big")
 			return
 		}
 		if !limit.allow(time.Now()) {
@@ -136,6 +159,10 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 			// Waiting for room in the mailbox stops reading, so a
 			// client that floods a busy view is slowed by TCP itself.
 			s.post(c.ctx, eventMsg{c, msg.Event})
+		case protocol.KindUpload:
+			s.post(c.ctx, uploadFrameMsg{c, msg.Upload})
+		case protocol.KindProgress:
+			s.post(c.ctx, progressMsg{c, msg.Progress})
 		}
 	}
 }

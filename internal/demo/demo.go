@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"github.com/templive/templive/examples/layout"
 	"github.com/templive/templive/examples/sound"
 	"github.com/templive/templive/examples/toggle"
+	"github.com/templive/templive/examples/upload"
 	"github.com/templive/templive/live"
 )
 
@@ -34,6 +36,8 @@ type Config struct {
 	Secret string // signs page tokens; the same secret across restarts lets pages recover
 	Logger *slog.Logger
 	PubSub live.PubSub // carries messages between views; nil: one in-process PubSub for the site
+
+	Upload upload.Config // where /upload keeps files; zero: under os.TempDir()
 }
 
 // demoSecret is the demo's default token secret, so a restarted demo
@@ -42,7 +46,7 @@ const demoSecret = "templive-demo-secret: public, for the demo only"
 
 // CSP is the Content-Security-Policy every demo page is served with: no
 // inline script, no eval. templive needs nothing more.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // Site is the demo site: the index at / and one route per demo.
 type Site struct {
@@ -84,6 +88,11 @@ func New(cfg Config) *Site {
 			PubSub:     cfg.PubSub,
 		}
 	}
+	uploadCfg := cfg.Upload
+	if uploadCfg.Store == nil {
+		// The "cloud" upload PUTs to this same site (CSP connect-src 'self').
+		uploadCfg.Store = &upload.Store{Dir: filepath.Join(os.TempDir(), "templive-demo-store"), URL: "/upload/store/"}
+	}
 	soundOpts := opts("Sound")
 	soundOpts.Layout = sound.Layout("Sound") // loads the page's hooks script
 	demos := []struct {
@@ -97,6 +106,7 @@ func New(cfg Config) *Site {
 		{layout.Demo{Path: "/async", Title: "Async", About: "a task that streams its progress, can be cancelled, and may fail"}, live.NewHandler(async.New, opts("Async"))},
 		{layout.Demo{Path: "/form", Title: "Form", About: "form auto-recovery: kill the server, keep what you typed"}, live.NewHandler(form.New, opts("Form"))},
 		{layout.Demo{Path: "/chat", Title: "Chat", About: "a room shared by every tab, on every node (PubSub, NATS)"}, live.NewHandler(chat.New, opts("Chat"))},
+		{layout.Demo{Path: "/upload", Title: "Upload", About: "file uploads with previews, progress, cancel, drag and drop, and straight to a store"}, live.NewHandler(upload.New(uploadCfg), opts("Upload"))},
 		{layout.Demo{Path: "/console", Title: "Dev log console", About: "the server's slog records in the browser console (dev mode)"}, live.NewHandler(logconsole.New(logger), opts("Dev log console"))},
 	}
 	mux := http.NewServeMux()
@@ -108,6 +118,7 @@ func New(cfg Config) *Site {
 		site.views = append(site.views, d.h)
 	}
 	mux.Handle("/_templive/", live.Assets())
+	mux.Handle("/upload/store/", uploadCfg.Store)
 	mux.HandleFunc("/static/demo.css", layout.Stylesheet)
 	mux.Handle(sound.AssetPath, sound.Files())
 	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })

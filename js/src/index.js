@@ -5,6 +5,7 @@ import { defineLogs } from "./console.js";
 import { hooks } from "./hooks.js";
 import { connect } from "./socket.js";
 import { playSound, syncSounds } from "./sound.js";
+import { bindUploads } from "./upload.js";
 
 const VERSION = "0.1.0";
 
@@ -13,12 +14,21 @@ function start() {
     // Development warnings (pushes no hook handles) on loopback only.
     const dev = /^(localhost|127\.|\[::1\]$)/.test(location.hostname);
     const life = hooks(root, (...a) => page.push(...a), dev);
+    let uploads = null; // bound once the page exists
     const page = connect(root, {
       on: {
         ...life,
+        up(again) {
+          life.up(again);
+          if (uploads) uploads.up();
+        },
         after() {
           life.after();
           syncSounds(root);
+          if (uploads) uploads.after();
+        },
+        ack(frame) {
+          if (uploads) uploads.ack(frame);
         },
         push(name, payload) {
           if (name === PUSH_SOUND) playSound(root, payload.name, payload);
@@ -28,6 +38,7 @@ function start() {
     });
     syncSounds(root); // preload
     bindEvents(root, page.push);
+    uploads = bindUploads(root, page);
     window.templive.pages.push(page);
   });
 }

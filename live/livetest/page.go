@@ -70,6 +70,8 @@ type Page struct {
 	seen       int // renders AwaitRender returned for
 
 	catch *[]string // errors collected by ExpectError
+
+	acks map[uint64]*ack // the uploads Upload is sending (upload.go)
 }
 
 // A Push is an event the view pushed to the page (Conn.Push,
@@ -447,6 +449,8 @@ func (p *Page) handle(data []byte) {
 				p.playSound(s.Name)
 			}
 		}
+	case protocol.KindAck:
+		p.handleAck(f)
 	case protocol.KindPong, protocol.KindLog:
 	default:
 		p.report("%s: the server sent a frame of unknown kind %d: %.200s", p.path, kind, data)

@@ -59,7 +59,7 @@ func errText(err error) string {
 
 // newUploadServer serves an uploadView at /view whose files arrive in a
 // fresh temporary directory, which it returns.
-func newUploadServer(t *testing.T, cfg live.UploadConfig, opts *live.Options) (*server, *live.Handler, string) {
+func newUploadServer(t testing.TB, cfg live.UploadConfig, opts *live.Options) (*server, *live.Handler, string) {
 	t.Helper()
 	dir := t.TempDir()
 	cfg.TempDir = dir

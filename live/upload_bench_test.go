@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/coder/websocket"

@@ -152,12 +152,15 @@ func (u *uploads) clear() {
 // announce handles an upload frame, in the view's loop: it validates each
 // file against its upload's config, adds it as an entry (with its error,
 // if refused), and returns the reply's answer for the client:
-// [chunkSize, [[ref, ok, url?, headers?], ...]].
+// [chunkSize, [[ref, ok, url?, headers?], ...]]. The new entries are made
+// without holding mu (External is the app's code, a temporary file is a
+// disk's), and only the loop adds entries, so nothing else sees them
+// until they are added.
 func (u *uploads) announce(up *protocol.Upload) ([]byte, error) {
 	u.mu.Lock()
-	defer u.mu.Unlock()
 	sl := u.slots[up.Name]
 	if sl == nil {
+		u.mu.Unlock()
 		return nil, fmt.Errorf("live: no upload %q (AllowUpload)", up.Name)
 	}
 	// A new choice of files replaces the refusals of the last one.
@@ -172,25 +175,34 @@ func (u *uploads) announce(up *protocol.Upload) ([]byte, error) {
 	clear(sl.entries[len(kept):])
 	sl.entries = kept
 	room := sl.cfg.MaxEntries - len(kept)
-	answer := []any{sl.cfg.ChunkSize}
-	var list []any
-	for _, f := range up.Files {
-		u.seq++
-		e := &upEntry{ref: u.seq, slot: up.Name, cfg: &sl.cfg, name: f.Name, typ: f.Type, size: f.Size}
+	cfg := &sl.cfg
+	first := u.seq + 1
+	u.seq += uint64(len(up.Files))
+	u.mu.Unlock()
+
+	added := make([]*upEntry, 0, len(up.Files))
+	for i, f := range up.Files {
+		e := &upEntry{ref: first + uint64(i), slot: up.Name, cfg: cfg, name: f.Name, typ: f.Type, size: f.Size}
 		switch {
 		case room <= 0:
-			e.err = fmt.Errorf("%w: at most %d", ErrTooManyUploads, sl.cfg.MaxEntries)
-		case f.Size > sl.cfg.MaxSize:
-			e.err = fmt.Errorf("%w: %s, at most %s", ErrUploadTooLarge, byteSize(f.Size), byteSize(sl.cfg.MaxSize))
-		case !accepts(sl.cfg.Accept, f.Name, f.Type):
+			e.err = fmt.Errorf("%w: at most %d", ErrTooManyUploads, cfg.MaxEntries)
+		case f.Size > cfg.MaxSize:
+			e.err = fmt.Errorf("%w: %s, at most %s", ErrUploadTooLarge, byteSize(f.Size), byteSize(cfg.MaxSize))
+		case !accepts(cfg.Accept, f.Name, f.Type):
 			e.err = fmt.Errorf("%w: %s", ErrUploadNotAccepted, f.Name)
 		}
 		if e.err == nil {
-			e.err = u.start(e, &sl.cfg)
+			e.err = u.start(e)
 		}
 		if e.err == nil {
 			room--
 		}
+		added = append(added, e)
+	}
+
+	list := make([]any, 0, len(added))
+	u.mu.Lock()
+	for _, e := range added {
 		u.byRef[e.ref] = e
 		sl.entries = append(sl.entries, e)
 		item := []any{e.ref, e.err == nil}
@@ -199,22 +211,22 @@ func (u *uploads) announce(up *protocol.Upload) ([]byte, error) {
 		}
 		list = append(list, item)
 	}
-	answer = append(answer, list)
-	return json.Marshal(answer)
+	u.mu.Unlock()
+	return json.Marshal([]any{cfg.ChunkSize, list})
 }
 
 // start gets an accepted entry ready for its bytes: an external URL, or a
 // temporary file.
-func (u *uploads) start(e *upEntry, cfg *UploadConfig) error {
-	if cfg.External != nil {
-		ext, err := cfg.External(e.entry())
+func (u *uploads) start(e *upEntry) error {
+	if e.cfg.External != nil {
+		ext, err := e.cfg.External(e.entry())
 		if err != nil {
 			return fmt.Errorf("%w: %w", ErrUploadFailed, err)
 		}
 		e.ext = &ext
 		return nil
 	}
-	f, err := u.create(cfg.TempDir)
+	f, err := u.create(e.cfg.TempDir)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrUploadFailed, err)
 	}

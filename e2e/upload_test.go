@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"os"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,10 +21,19 @@ import (
 // uploadDemo serves the demo with the /upload page's directories in the
 // test's own temporary directories, and opens /upload.
 func uploadDemo(t *testing.T, maxSize int64) (context.Context, upload.Config) {
+	ctx, cfg, _ := uploadDemoProxied(t, maxSize)
+	return ctx, cfg
+}
+
+// uploadDemoProxied is uploadDemo with the browser reaching the server
+// through a proxy the test can cut.
+func uploadDemoProxied(t *testing.T, maxSize int64) (context.Context, upload.Config, *proxy) {
 	t.Helper()
 	cfg := upload.Config{Dir: t.TempDir(), TempDir: t.TempDir(), MaxSize: maxSize}
 	cfg.Store = &upload.Store{Dir: t.TempDir(), URL: "/upload/store/"}
-	base := startDemo(t, demo.Config{Upload: cfg})
+	u, _ := url.Parse(startDemo(t, demo.Config{Upload: cfg}))
+	p := newProxy(t, u.Host)
+	base := p.URL()
 	ctx := newBrowser(t)
 	run(t, ctx, chromedp.Navigate(base+"/upload"))
 	waitFor(t, ctx, "the live connection", connected)
@@ -44,7 +54,7 @@ func uploadDemo(t *testing.T, maxSize int64) (context.Context, upload.Config) {
 			.observe(document.querySelector("[live-root]"), {subtree: true, childList: true, characterData: true});
 		return null;
 	})()`)
-	return ctx, cfg
+	return ctx, cfg, p
 }
 
 // longWait polls a JavaScript condition for up to a minute: a 50 MB upload
@@ -249,5 +259,31 @@ func TestUploadExternal(t *testing.T) {
 	if n := eval[int](t, ctx, `window.__binary`); n != 0 {
 		t.Fatalf("%d binary frames for an external upload, want 0", n)
 	}
+	waitEmpty(t, cfg.TempDir)
+}
+
+// TestUploadResumesAfterADrop: the connection drops mid-upload; the page
+// rejoins the same view and the upload goes on from the server's count,
+// arriving whole.
+func TestUploadResumesAfterADrop(t *testing.T) {
+	ctx, cfg, p := uploadDemoProxied(t, 64<<20)
+	data := make([]byte, 20<<20)
+	rand.Read(data)
+	src := filepath.Join(t.TempDir(), "resumed.bin")
+	os.WriteFile(src, data, 0o644)
+	// Hold the chunks back after a few, so that the drop is mid-way.
+	eval[any](t, ctx, `(() => { const tick = () => { if (window.__binary >= 40) window.__hold = true; else requestAnimationFrame(tick); }; tick(); return null; })()`)
+	eval[any](t, ctx, `(window.__joins = 0, window.addEventListener("templive:connected", () => window.__joins++), null)`)
+	run(t, ctx, chromedp.SetUploadFiles("#files", []string{src}))
+	waitFor(t, ctx, "chunks held back", `window.__held.length > 0`)
+	p.cut() // the held chunks die with the connection
+	eval[any](t, ctx, `(window.__hold = false, window.__held.length = 0, null)`)
+	longWait(t, ctx, "the upload to finish after the rejoin", `(document.querySelector("#files-entries .done")||{}).textContent === "done"`)
+	if n := eval[int](t, ctx, `window.__joins`); n != 1 {
+		t.Fatalf("the page joined %d times after the drop, want 1", n)
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS("#save")))
+	waitText(t, ctx, "#saved", "resumed.bin")
+	sameFile(t, filepath.Join(cfg.Dir, "resumed.bin"), data)
 	waitEmpty(t, cfg.TempDir)
 }

@@ -3,6 +3,7 @@ package live_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -346,5 +347,53 @@ func TestUploadAbandoned(t *testing.T) {
 				time.Sleep(10 * time.Millisecond)
 			}
 		})
+	}
+}
+
+// TestUploadExternalBadInput: an External upload's presign error refuses
+// the file; progress reports that lie or fail, and chunks sent to the
+// server for it, get acks with the reason.
+func TestUploadExternalBadInput(t *testing.T) {
+	presign := func(e live.UploadEntry) (live.ExternalUpload, error) {
+		if e.Name == "bad.txt" {
+			return live.ExternalUpload{}, errors.New("presign refused")
+		}
+		return live.ExternalUpload{URL: "http://127.0.0.1:1/put/" + e.Ref, Header: map[string]string{"x-sig": "s"}}, nil
+	}
+	s, _, dir := newUploadServer(t, live.UploadConfig{MaxEntries: 5, External: presign}, nil)
+	_, tok := s.page(t, "/")
+	c, _ := s.join(t, "/", tok, 0)
+
+	c.send(`[4,1,"f",[["a.txt",10,"text/plain"],["bad.txt",10,"text/plain"]]]`)
+	reply := c.readKind(protocol.KindReply)
+	if got, want := string(reply[3]), `[65536,[[1,true,"http://127.0.0.1:1/put/1",{"X-Sig":"s"}],[2,false]]]`; got != want {
+		t.Fatalf("answer %s, want %s", got, want)
+	}
+	if !strings.Contains(string(reply[2]), "live: upload failed: presign refused") {
+		t.Fatalf("the view shows %s", reply[2])
+	}
+	emptyDir(t, dir) // external: no temporary file
+	for _, tc := range []struct{ frame, want string }{
+		{`[5,9,1]`, `[7,9,0,"unknown upload"]`},
+		{`[5,1,11]`, `[7,1,0,"live: file too large: more bytes than the 10 declared"]`},
+	} {
+		c.send(tc.frame)
+		if got := string(mustJSON(c.readKind(protocol.KindAck))); got != tc.want {
+			t.Fatalf("%s: ack %s, want %s", tc.frame, got, tc.want)
+		}
+	}
+	c.sendBinary(chunk(1, 0, "x"))
+	if got := string(mustJSON(c.readKind(protocol.KindAck))); got != `[7,1,0,"live: file too large: more bytes than the 10 declared"]` {
+		t.Fatalf("a chunk for a failed external entry: ack %s", got)
+	}
+	c.send(`[4,2,"f",[["c.txt",10,"text/plain"]]]`)
+	c.readKind(protocol.KindReply)
+	c.sendBinary(chunk(3, 0, "x"))
+	if got := string(mustJSON(c.readKind(protocol.KindAck))); got != `[7,3,0,"an external upload goes to its URL"]` {
+		t.Fatalf("a chunk for an external entry: ack %s", got)
+	}
+	c.send(`[5,3,0,"403 Forbidden"]`)
+	if got := string(mustJSON(c.readKind(protocol.KindAck))); got != `[7,3,0,"live: upload failed: 403 Forbidden"]` {
+		t.Fatalf("a failed PUT: ack %s", got)
 	}
 }

@@ -109,9 +109,9 @@ export function bindUploads(root, page) {
     };
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) report(e, [KIND_PROGRESS, e.ref, e.file.size], true);
-      else report(e, [KIND_PROGRESS, e.ref, 0, `upload failed: ${xhr.status} ${xhr.statusText}`], true);
+      else report(e, [KIND_PROGRESS, e.ref, 0, `${xhr.status} ${xhr.statusText}`], true);
     };
-    xhr.onerror = () => report(e, [KIND_PROGRESS, e.ref, 0, "upload failed: network error"], true);
+    xhr.onerror = () => report(e, [KIND_PROGRESS, e.ref, 0, "network error"], true);
     xhr.open("PUT", url);
     Object.keys(headers).forEach((k) => xhr.setRequestHeader(k, headers[k]));
     xhr.send(e.file);

@@ -143,9 +143,9 @@ func (p *Page) putExternal(sel string, ref uint64, rawURL, rawHeader json.RawMes
 	resp, err := http.DefaultClient.Do(req)
 	switch {
 	case err != nil:
-		frame = []any{protocol.KindProgress, ref, 0, "upload failed: " + err.Error()}
+		frame = []any{protocol.KindProgress, ref, 0, err.Error()}
 	case resp.StatusCode/100 != 2:
-		frame = []any{protocol.KindProgress, ref, 0, "upload failed: " + resp.Status}
+		frame = []any{protocol.KindProgress, ref, 0, resp.Status}
 	}
 	if resp != nil {
 		resp.Body.Close()

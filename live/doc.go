@@ -224,7 +224,8 @@
 // file with its Progress, Done and Err (ErrUploadTooLarge,
 // ErrUploadNotAccepted, ErrTooManyUploads, ErrUploadFailed). An img with
 // live-upload-preview={ e.Ref } shows the file at once, from the browser's
-// own copy.
+// own copy (an object URL: a Content-Security-Policy must allow img-src
+// blob:).
 //
 // Accepted files travel in binary frames of UploadConfig.ChunkSize over the
 // page's connection, at most four chunks ahead of the server's acks. They

@@ -61,7 +61,12 @@ func (c *wsConn) readChunk(ctx context.Context, s *session, r io.Reader, limit i
 		c.send(protocol.AppendError(nil, 0, err.Error()))
 		return true
 	}
-	ack, changed := s.uploads().write(ref, off, data)
+	ack, changed, more := s.uploads().write(ref, off, data)
+	if !more {
+		// An idle connection keeps no chunk buffer: most pages upload
+		// rarely, if ever.
+		c.chunkBuf = nil
+	}
 	c.send(ack)
 	if changed {
 		s.post(c.ctx, uploadMsg{})
@@ -70,9 +75,19 @@ func (c *wsConn) readChunk(ctx context.Context, s *session, r io.Reader, limit i
 }
 
 // write writes a chunk of the entry ref that starts at off, on the
-// connection's reader. It returns the ack for the client, and whether the
-// view has something new to show.
-func (u *uploads) write(ref uint64, off int64, data []byte) (ack []byte, changed bool) {
+// connection's reader. It returns the ack for the client, whether the view
+// has something new to show, and whether more chunks of this entry are
+// due.
+func (u *uploads) write(ref uint64, off int64, data []byte) (ack []byte, changed, more bool) {
+	ack, changed = u.writeChunk(ref, off, data)
+	u.mu.Lock()
+	e := u.byRef[ref]
+	more = e != nil && e.err == nil && !e.done && e.ext == nil
+	u.mu.Unlock()
+	return ack, changed, more
+}
+
+func (u *uploads) writeChunk(ref uint64, off int64, data []byte) (ack []byte, changed bool) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	e := u.byRef[ref]

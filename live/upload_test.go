@@ -179,6 +179,18 @@ func TestUploadBadInput(t *testing.T) {
 		})
 	}
 
+	t.Run("a chunk for a refused file", func(t *testing.T) {
+		c.t = t
+		eref, ok := announce(t, c, next(), "big.txt", 101)
+		if ok {
+			t.Fatal("a file over MaxSize was accepted")
+		}
+		c.sendBinary(chunk(eref, 0, "x"))
+		if got, want := string(mustJSON(c.readKind(protocol.KindAck))), fmt.Sprintf(`[7,%d,0,"live: file too large: 101 bytes, at most 100 bytes"]`, eref); got != want {
+			t.Fatalf("ack %s, want %s", got, want)
+		}
+		emptyDir(t, dir)
+	})
 	t.Run("an unknown upload ref", func(t *testing.T) {
 		c.t = t
 		c.sendBinary(chunk(999, 0, "x"))

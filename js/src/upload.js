@@ -63,7 +63,7 @@ export function bindUploads(root, page) {
         if (err || !Array.isArray(answer)) return;
         const [chunk, list] = answer;
         list.forEach(([ref, ok, url, headers], i) => {
-          const e = { ref, file: files[i], chunk, sent: 0, acked: 0, reading: false, resuming: false, done: !ok };
+          const e = { ref, file: files[i], chunk, sent: 0, acked: 0, reading: false, resuming: false, done: !ok || files[i].size === 0 };
           entries.set(ref, e);
           if (!ok) return; // refused: the view shows why
           if (url) put(e, url, headers || {});

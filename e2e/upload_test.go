@@ -21,16 +21,16 @@ import (
 // uploadDemo serves the demo with the /upload page's directories in the
 // test's own temporary directories, and opens /upload.
 func uploadDemo(t *testing.T, maxSize int64) (context.Context, upload.Config) {
-	ctx, cfg, _ := uploadDemoProxied(t, maxSize)
+	ctx, cfg, _ := uploadDemoProxied(t, maxSize, "/upload/store/")
 	return ctx, cfg
 }
 
 // uploadDemoProxied is uploadDemo with the browser reaching the server
 // through a proxy the test can cut.
-func uploadDemoProxied(t *testing.T, maxSize int64) (context.Context, upload.Config, *proxy) {
+func uploadDemoProxied(t *testing.T, maxSize int64, storeURL string) (context.Context, upload.Config, *proxy) {
 	t.Helper()
 	cfg := upload.Config{Dir: t.TempDir(), TempDir: t.TempDir(), MaxSize: maxSize}
-	cfg.Store = &upload.Store{Dir: t.TempDir(), URL: "/upload/store/"}
+	cfg.Store = &upload.Store{Dir: t.TempDir(), URL: storeURL}
 	u, _ := url.Parse(startDemo(t, demo.Config{Upload: cfg}))
 	p := newProxy(t, u.Host)
 	base := p.URL()
@@ -266,7 +266,7 @@ func TestUploadExternal(t *testing.T) {
 // rejoins the same view and the upload goes on from the server's count,
 // arriving whole.
 func TestUploadResumesAfterADrop(t *testing.T) {
-	ctx, cfg, p := uploadDemoProxied(t, 64<<20)
+	ctx, cfg, p := uploadDemoProxied(t, 64<<20, "/upload/store/")
 	data := make([]byte, 20<<20)
 	rand.Read(data)
 	src := filepath.Join(t.TempDir(), "resumed.bin")
@@ -286,4 +286,20 @@ func TestUploadResumesAfterADrop(t *testing.T) {
 	waitText(t, ctx, "#saved", "resumed.bin")
 	sameFile(t, filepath.Join(cfg.Dir, "resumed.bin"), data)
 	waitEmpty(t, cfg.TempDir)
+}
+
+// TestUploadExternalRefused: a store that refuses the PUT (here: a URL
+// nothing serves, 404) fails the entry, and the page shows why.
+func TestUploadExternalRefused(t *testing.T) {
+	ctx, cfg, _ := uploadDemoProxied(t, 64<<20, "/upload/nowhere/")
+	src := filepath.Join(t.TempDir(), "photo.bin")
+	os.WriteFile(src, []byte("some bytes"), 0o644)
+	run(t, ctx, chromedp.SetUploadFiles("#cloud", []string{src}))
+	waitFor(t, ctx, "the error", `!!document.querySelector("#cloud-entries .error")`)
+	if got := text(t, ctx, "#cloud-entries .error"); got != "live: upload failed: 404 Not Found" {
+		t.Fatalf("the page shows %q", got)
+	}
+	if names, _ := os.ReadDir(cfg.Store.Dir); len(names) != 0 {
+		t.Fatalf("the store holds %d files", len(names))
+	}
 }

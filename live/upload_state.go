@@ -175,7 +175,8 @@ func (u *uploads) announce(up *protocol.Upload) ([]byte, error) {
 	clear(sl.entries[len(kept):])
 	sl.entries = kept
 	room := sl.cfg.MaxEntries - len(kept)
-	cfg := &sl.cfg
+	snapshot := sl.cfg // a later AllowUpload changes nothing for these files
+	cfg := &snapshot
 	first := u.seq + 1
 	u.seq += uint64(len(up.Files))
 	u.mu.Unlock()

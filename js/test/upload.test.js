@@ -126,3 +126,50 @@ test("a preview img shows the file from an object URL, with no round trip", asyn
   page.calls[0].done(undefined, [65536, [[9, true]]]);
   assert.match(document.querySelector("#pv").getAttribute("src"), /^blob:/);
 });
+
+// FakeXHR records the external PUT; the test plays the network.
+class FakeXHR {
+  static last = null;
+  constructor() {
+    this.upload = {};
+    this.headers = {};
+    FakeXHR.last = this;
+  }
+  open(method, url) {
+    Object.assign(this, { method, url });
+  }
+  setRequestHeader(k, v) {
+    this.headers[k] = v;
+  }
+  send(body) {
+    this.body = body;
+  }
+  abort() {
+    this.aborted = true;
+  }
+}
+
+test("an external upload PUTs the file to its URL and reports the outcome, after a rejoin if need be", async (t) => {
+  globalThis.XMLHttpRequest = FakeXHR;
+  t.after(() => delete globalThis.XMLHttpRequest);
+  const { page, up } = setup(t);
+  const file = new File([new Uint8Array(5000)], "e.png", { type: "image/png" });
+  drop([file]);
+  page.calls[0].done(undefined, [65536, [[3, true, "https://store.test/put/3", { "Content-Type": "image/png" }]]]);
+  const xhr = FakeXHR.last;
+  assert.equal(xhr.method, "PUT");
+  assert.equal(xhr.url, "https://store.test/put/3");
+  assert.deepEqual(xhr.headers, { "Content-Type": "image/png" });
+  assert.equal(xhr.body, file);
+  xhr.upload.onprogress({ loaded: 2500 });
+  assert.deepEqual(page.frames, [[5, 3, 2500]]);
+  page.up = false; // the PUT ends while the page is offline
+  xhr.status = 200;
+  xhr.onload();
+  assert.equal(page.frames.length, 1);
+  page.up = true;
+  up.up();
+  assert.deepEqual(page.frames.at(-1), [5, 3, 5000], "the outcome is reported once the page is back");
+  await idle();
+  assert.equal(page.binary.length, 0, "no chunk for an external upload");
+});

@@ -91,3 +91,21 @@ func ExampleUploadConfig_external() {
 	}
 	_ = live.UploadConfig{MaxSize: 100 << 20, External: presign}
 }
+
+// ConsumeUploads, in an event handler, moves each finished file to real
+// storage; a file still arriving waits for the next call.
+func ExampleConn_ConsumeUploads() {
+	var c *live.Conn // the view's, as HandleEvent receives it
+	save := func() error {
+		return c.ConsumeUploads("photos", func(e live.UploadEntry, r io.Reader) error {
+			f, err := os.CreateTemp("", "photo-*"+filepath.Ext(e.Name))
+			if err != nil {
+				return err // the entry stays, for another try
+			}
+			defer f.Close()
+			_, err = io.Copy(f, r)
+			return err
+		})
+	}
+	_ = save
+}

@@ -1,7 +1,9 @@
 import { document, window } from "../testutil/dom.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { FakeWebSocket, fakeLocation } from "../testutil/fakes.js";
 import { bindUploads, chunkFrame, uvarint, WINDOW } from "../src/upload.js";
+import { connect } from "../src/socket.js";
 import { ATTR_DROP_TARGET, KIND_UPLOAD } from "../src/constants.js";
 
 // fakePage stands for socket.js's page: it records what the uploads send.
@@ -172,4 +174,33 @@ test("an external upload PUTs the file to its URL and reports the outcome, after
   assert.deepEqual(page.frames.at(-1), [5, 3, 5000], "the outcome is reported once the page is back");
   await idle();
   assert.equal(page.binary.length, 0, "no chunk for an external upload");
+});
+
+// BinarySocket is a FakeWebSocket that also takes binary frames.
+class BinarySocket extends FakeWebSocket {
+  send(data) {
+    if (typeof data === "string") return super.send(data);
+    (this.binary = this.binary || []).push(data);
+  }
+}
+
+test("through the socket: an announcement made offline goes after the join, chunks go binary, acks reach the uploads", async (t) => {
+  document.body.innerHTML = `<div live-root live-token="tok"><div id="drop" ${ATTR_DROP_TARGET}="f"></div></div>`;
+  const root = document.querySelector("[live-root]");
+  let uploads;
+  const page = connect(root, { WebSocket: BinarySocket, location: fakeLocation(), on: { ack: (f) => uploads.ack(f), up: () => uploads.up() } });
+  uploads = bindUploads(root, page);
+  t.after(() => page.stop());
+  drop([new File([new Uint8Array(70000)], "s.bin")]);
+  const ws = FakeWebSocket.last();
+  ws.open();
+  assert.equal(ws.sent.length, 1, "only the join before its answer");
+  ws.receive([0, 0]);
+  assert.deepEqual(ws.sent[1], [KIND_UPLOAD, 1, "f", [["s.bin", 70000, ""]]]);
+  ws.receive([0, 1, [], [65536, [[5, true]]]]);
+  await idle();
+  assert.deepEqual(ws.binary.map(chunkOf), [[5, 0, 65536], [5, 65536, 4464]]);
+  ws.receive([7, 5, 70000]);
+  await idle();
+  assert.equal(ws.binary.length, 2);
 });

@@ -44,8 +44,12 @@ func (v *uploadView) Render() templ.Component {
 }
 
 func (v *uploadView) HandleEvent(_ context.Context, c *live.Conn, e live.Event) error {
-	if e.Name == "cancel" {
+	switch e.Name {
+	case "cancel":
 		c.CancelUpload("f", e.String("ref"))
+		return nil
+	case "allow": // an upload declared after Mount
+		c.AllowUpload("late", live.UploadConfig{TempDir: v.cfg.TempDir, ChunkSize: 128 << 10})
 		return nil
 	}
 	return live.ErrUnknownEvent
@@ -407,5 +411,41 @@ func TestUploadExternalBadInput(t *testing.T) {
 	c.send(`[5,3,0,"403 Forbidden"]`)
 	if got := string(mustJSON(c.readKind(protocol.KindAck))); got != `[7,3,0,"live: upload failed: 403 Forbidden"]` {
 		t.Fatalf("a failed PUT: ack %s", got)
+	}
+}
+
+// TestUploadAllowedLater: an upload declared by an event handler, while
+// the connection's reader already waits for the next frame, takes chunks
+// over ReadLimit at once.
+func TestUploadAllowedLater(t *testing.T) {
+	s, _, dir := newUploadServer(t, live.UploadConfig{}, nil)
+	_, tok := s.page(t, "/")
+	c, _ := s.join(t, "/", tok, 0)
+	c.send(`[1,1,"allow"]`)
+	c.readKind(protocol.KindReply)
+	c.send(`[4,2,"late",[["a.bin",100000,""]]]`)
+	c.readKind(protocol.KindReply)
+	data := strings.Repeat("x", 100000) // over the 64 KiB ReadLimit, within the chunk size
+	c.sendBinary(chunk(1, 0, data))
+	if got := string(mustJSON(c.readKind(protocol.KindAck))); got != `[7,1,100000]` {
+		t.Fatalf("ack %s", got)
+	}
+	if n, _ := os.ReadDir(dir); len(n) != 1 {
+		t.Fatalf("%d files, want the finished one", len(n))
+	}
+}
+
+// TestUploadChunksAreNotEvents: chunks do not count against the event rate
+// limit: 200 of them pass a connection allowed one event a second.
+func TestUploadChunksAreNotEvents(t *testing.T) {
+	s, _, _ := newUploadServer(t, live.UploadConfig{ChunkSize: 16, MaxSize: 1 << 20}, &live.Options{EventRate: 1, EventBurst: 1})
+	_, tok := s.page(t, "/")
+	c, _ := s.join(t, "/", tok, 0)
+	eref, _ := announce(t, c, 1, "a.bin", 200*16)
+	for i := range 200 {
+		c.sendBinary(chunk(eref, int64(i*16), "0123456789abcdef"))
+		if got, want := string(mustJSON(c.readKind(protocol.KindAck))), fmt.Sprintf(`[7,%d,%d]`, eref, (i+1)*16); got != want {
+			t.Fatalf("chunk %d: ack %s, want %s", i, got, want)
+		}
 	}
 }

@@ -116,6 +116,8 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 			return
 		}
 		if typ != websocket.MessageText {
+			// AllowUpload may have raised the limit while this read waited.
+			chunkLimit = max(chunkLimit, s.uploadLimit())
 			if chunkLimit == 0 {
 				c.fail(websocket.StatusUnsupportedData, "binary frames are not supported")
 				return

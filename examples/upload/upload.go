@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -113,6 +114,7 @@ func save(dir, name string, r io.Reader) (string, error) {
 	}
 	if _, err := io.Copy(f, r); err != nil {
 		f.Close()
+		os.Remove(f.Name()) // no half file
 		return "", err
 	}
 	return base, f.Close()
@@ -130,7 +132,7 @@ type Store struct {
 	URL string // the URL the Store is served at, ending in "/": a key follows it
 
 	mu     sync.Mutex
-	issued map[string]string // key -> file name
+	issued map[string]live.UploadEntry // by key: the entry the URL is for
 }
 
 // Presign returns the URL and headers the client PUTs e to: an
@@ -141,9 +143,9 @@ func (s *Store) Presign(e live.UploadEntry) (live.ExternalUpload, error) {
 	key := hex.EncodeToString(b)
 	s.mu.Lock()
 	if s.issued == nil {
-		s.issued = map[string]string{}
+		s.issued = map[string]live.UploadEntry{}
 	}
-	s.issued[key] = e.Name
+	s.issued[key] = e
 	s.mu.Unlock()
 	return live.ExternalUpload{URL: s.URL + key, Header: map[string]string{"Content-Type": e.Type}}, nil
 }
@@ -152,7 +154,7 @@ func (s *Store) Presign(e live.UploadEntry) (live.ExternalUpload, error) {
 func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	key := path.Base(r.URL.Path)
 	s.mu.Lock()
-	name, ok := s.issued[key]
+	e, ok := s.issued[key]
 	delete(s.issued, key)
 	s.mu.Unlock()
 	if r.Method != http.MethodPut || !ok {
@@ -163,8 +165,13 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	if _, err := save(s.Dir, name, r.Body); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+	// A presigned URL is for one object of the size declared: no more.
+	if _, err := save(s.Dir, e.Name, http.MaxBytesReader(w, r.Body, e.Size)); err != nil {
+		status := http.StatusInternalServerError
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		http.Error(w, err.Error(), status)
 		return
 	}
 	w.WriteHeader(http.StatusCreated)

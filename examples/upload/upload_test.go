@@ -3,6 +3,7 @@ package upload_test
 import (
 	"bytes"
 	"crypto/rand"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -147,5 +148,31 @@ func TestUploadExternal(t *testing.T) {
 	p.Click("#save")
 	if got := p.Text("#saved"); got != "photo.png (in the store)" {
 		t.Fatalf("saved %q", got)
+	}
+}
+
+// TestStoreTakesNoMoreThanDeclared: the store refuses a PUT longer than
+// the entry it presigned the URL for, and keeps no part of it.
+func TestStoreTakesNoMoreThanDeclared(t *testing.T) {
+	store := &upload.Store{Dir: t.TempDir()}
+	srv := httptest.NewServer(store)
+	t.Cleanup(srv.Close)
+	store.URL = srv.URL + "/store/"
+	ext, _ := store.Presign(live.UploadEntry{Name: "a.txt", Size: 3})
+	req, _ := http.NewRequest(http.MethodPut, ext.URL, strings.NewReader("abcdef"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %s for 6 bytes where 3 were declared", resp.Status)
+	}
+	empty(t, store.Dir)
+	req, _ = http.NewRequest(http.MethodPut, ext.URL, strings.NewReader("abc"))
+	resp, _ = http.DefaultClient.Do(req)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("status %s for a second PUT to a one-time URL", resp.Status)
 	}
 }

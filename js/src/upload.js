@@ -168,13 +168,21 @@ export function bindUploads(root, page) {
     });
   }
 
-  // previews points each preview img at its entry's file.
+  // previews points each preview img at its entry's file. A finished
+  // entry the page no longer shows is forgotten, its object URL released.
   function previews() {
+    const shown = new Set();
     root.querySelectorAll(`[${ATTR_UPLOAD_PREVIEW}]`).forEach((img) => {
       const e = entries.get(Number(img.getAttribute(ATTR_UPLOAD_PREVIEW)));
       if (!e) return;
+      shown.add(e);
       if (!e.url) e.url = URL.createObjectURL(e.file);
       if (img.getAttribute("src") !== e.url) img.setAttribute("src", e.url);
+    });
+    entries.forEach((e) => {
+      if (!e.done || shown.has(e)) return;
+      if (e.url) URL.revokeObjectURL(e.url);
+      entries.delete(e.ref);
     });
   }
 

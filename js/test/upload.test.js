@@ -122,11 +122,22 @@ test("after a rejoin, one chunk from the last ack, then on from the server's cou
   assert.deepEqual(page.binary.map(chunkOf).slice(1).map((c) => c[1]), [3, 4, 5, 6].map((n) => n * 65536));
 });
 
-test("a preview img shows the file from an object URL, with no round trip", async (t) => {
-  const { page } = setup(t, `<img id="pv" live-upload-preview="9">`);
+test("a preview img shows the file from an object URL, with no round trip, released once the entry is gone", async (t) => {
+  const { page, up } = setup(t, `<img id="pv" live-upload-preview="9">`);
   drop([new File([new Uint8Array(3)], "p.png", { type: "image/png" })]);
   page.calls[0].done(undefined, [65536, [[9, true]]]);
-  assert.match(document.querySelector("#pv").getAttribute("src"), /^blob:/);
+  const img = document.querySelector("#pv");
+  const url = img.getAttribute("src");
+  assert.match(url, /^blob:/);
+  img.removeAttribute("src"); // a patch that morphed the img
+  up.after();
+  assert.equal(img.getAttribute("src"), url, "the same object URL, put back");
+  await idle();
+  up.ack([7, 9, 3]);
+  img.remove(); // the view consumed the entry
+  up.after();
+  const { resolveObjectURL } = await import("node:buffer");
+  assert.equal(resolveObjectURL(url), undefined, "the object URL is released");
 });
 
 // FakeXHR records the external PUT; the test plays the network.

@@ -61,13 +61,16 @@ type UploadEntry struct {
 	// Ref names the entry: give it to Conn.CancelUpload, and render
 	// live-upload-preview="{Ref}" on an img to show the file before it is
 	// sent.
-	Ref      string
-	Name     string // the file's name on the user's machine
-	Size     int64  // bytes, as the client declared it
-	Type     string // MIME type, as the browser reports it
-	Progress int    // percent received, 0 to 100
-	Done     bool   // every byte arrived: ConsumeUploads will hand it
-	Err      error  // why the entry was refused or failed; nil if it is fine
+	Ref string
+	// Name is the file's name on the user's machine, Size its bytes and
+	// Type its MIME type, as the client declared them: untrusted input.
+	// Never use Name as a path as it is.
+	Name     string
+	Size     int64
+	Type     string
+	Progress int   // percent received, 0 to 100
+	Done     bool  // every byte arrived: ConsumeUploads will hand it
+	Err      error // why the entry was refused or failed; nil if it is fine
 	// URL is the External upload's URL, "" for a file the server holds.
 	URL string
 }

@@ -56,6 +56,8 @@ gotest:
 fuzz: node_modules
 	$(GO) test ./internal/protocol -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/protocol -run '^$$' -fuzz '^FuzzValues$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/protocol -run '^$$' -fuzz '^FuzzDecodeChunk$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/protocol -run '^$$' -fuzz '^FuzzDecodeUpload$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzDiff$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/htmldiff -run '^$$' -fuzz '^FuzzDocUpdate$$' -fuzztime $(FUZZTIME)

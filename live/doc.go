@@ -238,6 +238,51 @@
 // visual cue. A sound no container declares is a console warning. When a
 // live-sounds element leaves the page, its sounds stop and are released.
 //
+// # Uploads
+//
+// A view declares an upload by name, usually in Mount, with what it takes:
+//
+//	c.AllowUpload("avatar", live.UploadConfig{Accept: []string{"image/*"}, MaxSize: 5 << 20})
+//
+// and renders a file input <input type="file" live-upload="avatar">, or a
+// drop zone <div live-drop-target="avatar"> (it has the class
+// live-drop-active while files are dragged over it). When the user picks
+// or drops files, the client announces their names, sizes and types; the
+// view checks them against the config (Accept, MaxSize, MaxEntries) before
+// any byte is sent, and renders Conn.Uploads(name): one UploadEntry per
+// file with its Progress, Done and Err (ErrUploadTooLarge,
+// ErrUploadNotAccepted, ErrTooManyUploads, ErrUploadFailed). An img with
+// live-upload-preview={ e.Ref } shows the file at once, from the browser's
+// own copy (an object URL: a Content-Security-Policy must allow img-src
+// blob:).
+//
+// Accepted files travel in binary frames of UploadConfig.ChunkSize over the
+// page's connection, at most four chunks ahead of the server's acks. They
+// are not events: they do not count against Options.EventRate, and the
+// read limit of binary frames is the largest ChunkSize plus a small header,
+// whatever ReadLimit is. The server writes each chunk to a temporary file
+// as it arrives, so memory stays flat however large the file; the view is
+// rendered again as each file's percentage changes. A connection that drops
+// resumes its uploads where the server's count stands.
+//
+// Conn.ConsumeUploads(name, fn) hands each finished file to fn with a
+// reader: move it to real storage there. Conn.CancelUpload drops a file at
+// any point (a cancel button: live-click="cancel" live-value-ref={ e.Ref }).
+// Nothing is left behind: the temporary file of a canceled, failed or
+// consumed entry is deleted at once, and those of a view that ends (its
+// page closed and not back within ResumeTimeout, the server closed) when
+// it ends. A chunk that lies (more bytes than declared, a ref the view
+// does not know, a canceled entry) is refused with an ack that carries the
+// reason, and the client stops sending it.
+//
+// UploadConfig.External sends the bytes elsewhere: it returns a URL (a
+// storage service's presigned PUT URL) and headers, the client PUTs the
+// file there and reports its progress, and ConsumeUploads hands the entry
+// with a nil reader.
+//
+// Test uploads without a browser with livetest's Page.Upload, which sends
+// the file through the same binary frames.
+//
 // # Dev console
 //
 // In development, the server's log records can appear in the browser
@@ -406,9 +451,14 @@
 //   - Time: a connection must join within 10 s, and is closed after
 //     Options.IdleTimeout without a frame; a write waits at most
 //     Options.WriteTimeout.
+//   - Uploads: binary frames only for a view that allows an upload, each at
+//     most its largest ChunkSize plus a 20-byte header (1009 beyond); files
+//     announced at most 64 at a time, each within its upload's MaxSize and
+//     MaxEntries (see Uploads).
 //
-// Every frame after the join gets an answer (a reply, an error frame, or a
-// close with a code and a reason: 1003 binary frame, 1008 policy, 1009 too
+// Every frame after the join gets an answer (a reply, an error frame, an
+// upload ack, or a close with a code and a reason: 1003 binary frame where
+// no upload is allowed, 1008 policy, 1009 too
 // big, 1011 crash, 1012 restart, 1013 too slow), a log line, and never a
 // panic. See docs/protocol.md.
 //

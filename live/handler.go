@@ -34,6 +34,9 @@ type Handler struct {
 	closed  atomic.Bool
 	crashes crashReports
 	streams streams // open fallback streams (stream.go)
+	// uploadFile, set only by tests, replaces the temporary files of
+	// uploads (upload_state.go).
+	uploadFile func(dir string) (uploadFile, error)
 }
 
 // NewHandler returns a Handler that serves the views newView creates, one

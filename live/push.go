@@ -195,6 +195,11 @@ func (s *session) update() {
 		s.coalesced++
 		return
 	}
+	s.renderUpdate()
+}
+
+// renderUpdate renders the view and sends the patch and the pushes, if any.
+func (s *session) renderUpdate() {
 	ops, err := s.renderDiff()
 	if err != nil {
 		s.renderFailed(0, err)

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -31,6 +32,8 @@ import (
 // streamConn.
 type transport interface {
 	Read(ctx context.Context) (websocket.MessageType, []byte, error)
+	Reader(ctx context.Context) (websocket.MessageType, io.Reader, error)
+	SetReadLimit(n int64)
 	Write(ctx context.Context, typ websocket.MessageType, p []byte) error
 	Close(code websocket.StatusCode, reason string) error
 	CloseNow() error
@@ -105,6 +108,21 @@ func (c *streamConn) Read(ctx context.Context) (websocket.MessageType, []byte, e
 		return 0, nil, ctx.Err()
 	}
 }
+
+// Reader is Read for a reader of the frame: a stream's frames are whole
+// already.
+func (c *streamConn) Reader(ctx context.Context) (websocket.MessageType, io.Reader, error) {
+	typ, frame, err := c.Read(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	return typ, bytes.NewReader(frame), nil
+}
+
+// SetReadLimit does nothing: servePost bounds every POSTed frame by
+// Options.ReadLimit, and frames come up as text only, so uploads, whose
+// chunks are binary frames, need the WebSocket.
+func (c *streamConn) SetReadLimit(int64) {}
 
 // Write sends one frame as a server-sent event.
 func (c *streamConn) Write(ctx context.Context, typ websocket.MessageType, p []byte) error {

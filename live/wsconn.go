@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"errors"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,8 @@ type wsConn struct {
 	written bool          // the join's answer is out: console frames may follow it
 	dead    bool          // the connection is over: frames are dropped and no writer starts
 	logRoom chan struct{} // closed when the log frame is taken, for the console waiting
+
+	chunkBuf []byte // the reader's: upload chunks land here (upload_wire.go)
 }
 
 func newWSConn(h *Handler, ws transport, nc deadlines) *wsConn {
@@ -95,12 +98,21 @@ func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 
 func (c *wsConn) readLoop(ctx context.Context, s *session) {
 	limit := newRateLimiter(c.h.opts.EventRate, c.h.opts.EventBurst, time.Now())
+	var chunkLimit int64 // the read limit raised for upload chunks, or 0
 	for {
 		// A deadline on the connection, not a context, bounds the wait:
 		// it costs no timer, goroutine or allocation per frame. Ending
 		// the connection closes it, which ends the read too.
 		c.nc.SetReadDeadline(time.Now().Add(c.h.opts.IdleTimeout))
-		typ, data, err := c.ws.Read(context.Background())
+		if n := s.uploadLimit(); n > chunkLimit {
+			chunkLimit = n
+			c.ws.SetReadLimit(max(n, c.h.opts.ReadLimit))
+		}
+		typ, r, err := c.ws.Reader(context.Background())
+		var data []byte
+		if err == nil && typ == websocket.MessageText {
+			data, err = io.ReadAll(r)
+		}
 		if err != nil {
 			if errors.Is(err, websocket.ErrMessageTooBig) {
 				c.h.log.WarnContext(ctx, "live: frame over the read limit", "limit", c.h.opts.ReadLimit)
@@ -109,7 +121,20 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 			return
 		}
 		if typ != websocket.MessageText {
-			c.fail(websocket.StatusUnsupportedData, "binary frames are not supported")
+			// AllowUpload may have raised the limit while this read waited.
+			chunkLimit = max(chunkLimit, s.uploadLimit())
+			if chunkLimit == 0 {
+				c.fail(websocket.StatusUnsupportedData, "binary frames are not supported")
+				return
+			}
+			if !c.readChunk(ctx, s, r, chunkLimit) {
+				return
+			}
+			continue
+		}
+		if int64(len(data)) > c.h.opts.ReadLimit { // the limit was raised for chunks
+			c.h.log.WarnContext(ctx, "live: frame over the read limit", "limit", c.h.opts.ReadLimit)
+			c.fail(websocket.StatusMessageTooBig, "message too big")
 			return
 		}
 		if !limit.allow(time.Now()) {
@@ -146,6 +171,10 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 				at = time.Now()
 			}
 			s.post(c.ctx, eventMsg{c, msg.Event, at})
+		case protocol.KindUpload:
+			s.post(c.ctx, uploadFrameMsg{c, msg.Upload})
+		case protocol.KindProgress:
+			s.post(c.ctx, progressMsg{c, msg.Progress})
 		}
 	}
 }

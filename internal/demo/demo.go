@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -28,6 +29,7 @@ import (
 	"github.com/templive/templive/examples/shop"
 	"github.com/templive/templive/examples/sound"
 	"github.com/templive/templive/examples/toggle"
+	"github.com/templive/templive/examples/upload"
 	"github.com/templive/templive/live"
 )
 
@@ -37,6 +39,8 @@ type Config struct {
 	Secret string // signs page tokens; the same secret across restarts lets pages recover
 	Logger *slog.Logger
 	PubSub live.PubSub // carries messages between views; nil: one in-process PubSub for the site
+
+	Upload upload.Config // where /upload keeps files; zero: under os.TempDir()
 }
 
 // demoSecret is the demo's default token secret, so a restarted demo
@@ -45,7 +49,7 @@ const demoSecret = "templive-demo-secret: public, for the demo only"
 
 // CSP is the Content-Security-Policy every demo page is served with: no
 // inline script, no eval. templive needs nothing more.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // Site is the demo site: the index at / and one route per demo.
 type Site struct {
@@ -91,6 +95,11 @@ func New(cfg Config) *Site {
 			PubSub:     cfg.PubSub,
 		}
 	}
+	uploadCfg := cfg.Upload
+	if uploadCfg.Store == nil {
+		// The "cloud" upload PUTs to this same site (CSP connect-src 'self').
+		uploadCfg.Store = &upload.Store{Dir: filepath.Join(os.TempDir(), "templive-demo-store"), URL: "/upload/store/"}
+	}
 	soundOpts := opts("Sound")
 	soundOpts.Layout = sound.Layout("Sound") // loads the page's hooks script
 	demos := []struct {
@@ -106,6 +115,7 @@ func New(cfg Config) *Site {
 		{layout.Demo{Path: "/chat", Title: "Chat", About: "a room shared by every tab, on every node (PubSub, NATS)"}, live.NewHandler(chat.New, opts("Chat"))},
 		{layout.Demo{Path: "/shop", Title: "Shop", About: "stateful components: two carts, each rendered and patched alone"}, live.NewHandler(shop.New, opts("Shop"))},
 		{layout.Demo{Path: "/feed", Title: "Feed", About: "a stream: infinite scroll, inserts, deletes, a limit; the server keeps no posts"}, live.NewHandler(feed.New, opts("Feed"))},
+		{layout.Demo{Path: "/upload", Title: "Upload", About: "file uploads with previews, progress, cancel, drag and drop, and straight to a store"}, live.NewHandler(upload.New(uploadCfg), opts("Upload"))},
 		{layout.Demo{Path: "/console", Title: "Dev log console", About: "the server's slog records in the browser console (dev mode)"}, live.NewHandler(logconsole.New(logger), opts("Dev log console"))},
 	}
 	mux := http.NewServeMux()
@@ -121,6 +131,7 @@ func New(cfg Config) *Site {
 	index = append(index, layout.Demo{Path: account.Path, Title: "Account", About: "sign-in hooks, an admin-only event, redirects, sign-out everywhere"})
 	site.closers = append(site.closers, acct)
 	mux.Handle("/_templive/", live.Assets())
+	mux.Handle("/upload/store/", uploadCfg.Store)
 	mux.HandleFunc("/static/demo.css", layout.Stylesheet)
 	mux.Handle(sound.AssetPath, sound.Files())
 	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })

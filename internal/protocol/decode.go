@@ -63,9 +63,11 @@ type Event struct {
 
 // Message is one decoded client frame. Kind says which field is set.
 type Message struct {
-	Kind  int
-	Join  *Join
-	Event *Event
+	Kind     int
+	Join     *Join
+	Event    *Event
+	Upload   *Upload   // KindUpload (upload.go)
+	Progress *Progress // KindProgress
 }
 
 func malformed(format string, args ...any) error {
@@ -133,6 +135,10 @@ func Decode(data []byte) (Message, error) {
 			}
 		}
 		return Message{Kind: KindEvent, Event: e}, nil
+	case KindUpload:
+		return decodeUpload(parts)
+	case KindProgress:
+		return decodeProgress(parts)
 	case KindHeartbeat, KindResync:
 		if len(parts) != 1 {
 			return Message{}, malformed("kind %d: want 1 element, got %d", kind, len(parts))

@@ -14,6 +14,8 @@ const (
 	KindEvent     = 1
 	KindHeartbeat = 2
 	KindResync    = 3
+	KindUpload    = 4
+	KindProgress  = 5
 )
 
 // Kinds of frames sent by the server.
@@ -25,6 +27,7 @@ const (
 	KindReload = 4
 	KindPush   = 5
 	KindLog    = 6
+	KindAck    = 7
 )
 
 // Keys of the join object.
@@ -174,4 +177,18 @@ const (
 	UpdatePrepend      = "prepend"
 	AttrViewportTop    = "live-viewport-top"
 	AttrViewportBottom = "live-viewport-bottom"
+)
+
+// File uploads (docs/protocol.md, "Uploads").
+const (
+	// live-upload="name" makes a file input feed the view's upload name.
+	AttrUpload = "live-upload"
+	// live-drop-target="name" makes an element accept files dropped on it.
+	AttrDropTarget = "live-drop-target"
+	// live-upload-preview="ref" gets the entry's file as its src (an object URL).
+	AttrUploadPreview = "live-upload-preview"
+	// The class on a drop target while files are dragged over it.
+	ClassDropActive = "live-drop-active"
+	// The event dispatched on window when an upload's server-side error arrives: detail {ref, error}.
+	EventUploadError = "templive:upload-error"
 )

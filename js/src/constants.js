@@ -12,6 +12,8 @@ export const KIND_JOIN = 0;
 export const KIND_EVENT = 1;
 export const KIND_HEARTBEAT = 2;
 export const KIND_RESYNC = 3;
+export const KIND_UPLOAD = 4;
+export const KIND_PROGRESS = 5;
 
 // Kinds of frames sent by the server.
 export const KIND_REPLY = 0;
@@ -21,6 +23,7 @@ export const KIND_ERROR = 3;
 export const KIND_RELOAD = 4;
 export const KIND_PUSH = 5;
 export const KIND_LOG = 6;
+export const KIND_ACK = 7;
 
 // Keys of the join object.
 export const KEY_VERSION = "v";
@@ -145,3 +148,15 @@ export const UPDATE_APPEND = "append";
 export const UPDATE_PREPEND = "prepend";
 export const ATTR_VIEWPORT_TOP = "live-viewport-top";
 export const ATTR_VIEWPORT_BOTTOM = "live-viewport-bottom";
+
+// File uploads (docs/protocol.md, "Uploads").
+// live-upload="name" makes a file input feed the view's upload name.
+export const ATTR_UPLOAD = "live-upload";
+// live-drop-target="name" makes an element accept files dropped on it.
+export const ATTR_DROP_TARGET = "live-drop-target";
+// live-upload-preview="ref" gets the entry's file as its src (an object URL).
+export const ATTR_UPLOAD_PREVIEW = "live-upload-preview";
+// The class on a drop target while files are dragged over it.
+export const CLASS_DROP_ACTIVE = "live-drop-active";
+// The event dispatched on window when an upload's server-side error arrives: detail {ref, error}.
+export const EVENT_UPLOAD_ERROR = "templive:upload-error";

@@ -6,6 +6,7 @@ import { hooks } from "./hooks.js";
 import { connect } from "./socket.js";
 import { playSound, syncSounds } from "./sound.js";
 import { viewport } from "./stream.js";
+import { bindUploads } from "./upload.js";
 
 const VERSION = "0.1.0";
 
@@ -15,13 +16,22 @@ function start() {
     const dev = /^(localhost|127\.|\[::1\]$)/.test(location.hostname);
     const life = hooks(root, (...a) => page.push(...a), dev);
     let watch = null; // viewport(), once the page exists
+    let uploads = null; // bound once the page exists
     const page = connect(root, {
       on: {
         ...life,
+        up(again) {
+          life.up(again);
+          if (uploads) uploads.up();
+        },
         after() {
           life.after();
           syncSounds(root);
           if (watch) watch(); // the items at a stream's edges may have changed
+          if (uploads) uploads.after();
+        },
+        ack(frame) {
+          if (uploads) uploads.ack(frame);
         },
         push(name, payload) {
           if (name === PUSH_SOUND) playSound(root, payload.name, payload);
@@ -32,6 +42,7 @@ function start() {
     syncSounds(root); // preload
     bindEvents(root, page.push);
     watch = viewport(root, page.push);
+    uploads = bindUploads(root, page);
     window.templive.pages.push(page);
   });
 }

@@ -12,6 +12,7 @@ import {
   KEY_TOKEN,
   KEY_URL,
   KEY_VERSION,
+  KIND_ACK,
   KIND_ERROR,
   KIND_EVENT,
   KIND_HEARTBEAT,
@@ -282,6 +283,8 @@ export function connect(root, options) {
     } else if (kind === KIND_PUSH) {
       // [5, name, payload, name, payload, ...]
       for (let i = 1; i < frame.length; i += 2) if (on.push) on.push(frame[i], frame[i + 1] == null ? {} : frame[i + 1]);
+    } else if (kind === KIND_ACK) {
+      if (on.ack) on.ack(frame);
     } else if (kind === KIND_LOG) {
       printLog(frame);
     } else if (kind === KIND_ERROR) {
@@ -369,6 +372,27 @@ export function connect(root, options) {
     return ref;
   }
 
+  // call sends the frame make(ref) builds, a frame of another kind that
+  // the server answers as an event (an upload's announcement, upload.js):
+  // queued, re-sent and settled like one; done(error, reply) gets the answer.
+  function call(make, done) {
+    const ref = ++lastRef;
+    const frame = make(ref);
+    pending.set(ref, { name: String(frame[2]), frame, done });
+    if (joined) send(frame);
+    return ref;
+  }
+
+  // sendFrame sends a frame nothing answers but an upload ack, and
+  // sendBinary a binary one (an upload's chunk), now or never: upload.js
+  // resends what the server did not ack after a rejoin.
+  function sendFrame(frame) {
+    if (joined) send(frame);
+  }
+  function sendBinary(data) {
+    if (joined) ws.send(data);
+  }
+
   function stop() {
     stopped = true;
     clearTimeout(retry);
@@ -378,5 +402,5 @@ export function connect(root, options) {
   }
 
   open();
-  return { root, push, stop };
+  return { root, push, stop, call, sendFrame, sendBinary, joined: () => joined };
 }

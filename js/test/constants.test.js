@@ -42,12 +42,12 @@ test("constants.js is one export const per line, every export parseable", () => 
 test("frame kinds agree with docs/protocol.md", () => {
   const up = kinds("Client to server");
   assert.deepEqual(
-    { join: C.KIND_JOIN, event: C.KIND_EVENT, heartbeat: C.KIND_HEARTBEAT, resync: C.KIND_RESYNC },
+    { join: C.KIND_JOIN, event: C.KIND_EVENT, heartbeat: C.KIND_HEARTBEAT, resync: C.KIND_RESYNC, upload: C.KIND_UPLOAD, progress: C.KIND_PROGRESS },
     up,
   );
   const down = kinds("Server to client");
   assert.deepEqual(
-    { reply: C.KIND_REPLY, patch: C.KIND_PATCH, heartbeat: C.KIND_PONG, error: C.KIND_ERROR, reload: C.KIND_RELOAD, push: C.KIND_PUSH, log: C.KIND_LOG },
+    { reply: C.KIND_REPLY, patch: C.KIND_PATCH, heartbeat: C.KIND_PONG, error: C.KIND_ERROR, reload: C.KIND_RELOAD, push: C.KIND_PUSH, log: C.KIND_LOG, ack: C.KIND_ACK },
     down,
   );
 });

@@ -11,6 +11,7 @@ import (
 	"github.com/templive/templive/examples/events"
 	"github.com/templive/templive/examples/form"
 	"github.com/templive/templive/examples/sound"
+	"github.com/templive/templive/examples/upload"
 	"github.com/templive/templive/live"
 	"github.com/templive/templive/live/livetest"
 )
@@ -74,4 +75,16 @@ func ExamplePage_AwaitPush() {
 	if got := p.AwaitPush("live:sound"); string(got.Payload) != `{"name":"win"}` {
 		t.Errorf("pushed %s", got.Payload)
 	}
+}
+
+// A file goes through the same binary frames as from the browser; the page
+// then shows the entry the view rendered.
+func ExamplePage_Upload() {
+	dir := t.TempDir()
+	p := livetest.Open(t, live.NewHandler(upload.New(upload.Config{Dir: dir}), nil), "/upload")
+	p.Upload("#files", "notes.txt", []byte("hello"))
+	if got := p.Text("#files-entries .progress"); got != "100%" {
+		t.Errorf("progress %q, want 100%%", got)
+	}
+	p.Click("#save") // the view's ConsumeUploads writes dir/notes.txt
 }

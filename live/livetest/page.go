@@ -73,6 +73,7 @@ type Page struct {
 
 	redirect string                 // where the server sent the page (redirect.go)
 	edges    map[edgeKey]*html.Node // the item each viewport binding last fired for (stream.go)
+	acks     map[uint64]*ack        // the uploads Upload is sending (upload.go)
 }
 
 // A Push is an event the view pushed to the page (Conn.Push,
@@ -464,6 +465,8 @@ func (p *Page) handle(data []byte) {
 				p.playSound(s.Name)
 			}
 		}
+	case protocol.KindAck:
+		p.handleAck(f)
 	case protocol.KindPong, protocol.KindLog:
 	default:
 		p.report("%s: the server sent a frame of unknown kind %d: %.200s", p.path, kind, data)

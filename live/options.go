@@ -125,6 +125,12 @@ type Options struct {
 	// live/natspubsub, on every Handler of the app, so that all its views
 	// share it (across machines, with a distributed one).
 	PubSub PubSub
+
+	// Site groups the app's live handlers so that a page navigates between
+	// them over its open connection (see Site). Set the same value on
+	// every Handler of the app. Nil: every navigation to this handler's
+	// pages, and from them, is a full page load.
+	Site *Site
 }
 
 func (o *Options) withDefaults() Options {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -63,6 +64,7 @@ type session struct {
 	pushes    []pushed      // events for the page, sent with the next frame (push.go)
 	answering bool          // HandleEvent runs: Reply may set answer
 	answer    []byte        // the Reply to the event being handled
+	nav       navState      // the page's URL, title and flash (navigate.go)
 }
 
 type message interface{}
@@ -75,8 +77,9 @@ type (
 	resyncMsg struct{ c *wsConn }
 	infoMsg   struct{ msg any }
 	attachMsg struct {
-		c    *wsConn
-		join *protocol.Join
+		c     *wsConn
+		join  *protocol.Join
+		flash map[string]string // handed over by the view the page navigated from
 	}
 	detachMsg struct{ c *wsConn }
 	expireMsg struct{}
@@ -102,16 +105,21 @@ func (h *Handler) newSession() *session {
 // error.
 func (s *session) mount(r *http.Request) (err error) {
 	s.connected = isUpgrade(r)
-	m, ok := s.view.(Mounter)
-	if !ok {
-		return nil
-	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("live: Mount panicked: %v\n%s", p, debug.Stack())
 		}
 	}()
-	return m.Mount(context.WithValue(r.Context(), sessionKey{}, s), s.conn, r)
+	ctx := context.WithValue(r.Context(), sessionKey{}, s)
+	if m, ok := s.view.(Mounter); ok {
+		if err := m.Mount(ctx, s.conn, r); err != nil {
+			return err
+		}
+	}
+	if err := s.params(ctx, &url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}); err != nil {
+		return fmt.Errorf("live: HandleParams: %w", err)
+	}
+	return nil
 }
 
 // renderTree renders the view, keeps it as what the client will have, and
@@ -132,10 +140,12 @@ func (s *session) renderTree(ctx context.Context) ([]byte, error) {
 // renderDiff renders the view and returns the encoded ops that turn the
 // last render into this one, or nil when nothing changed.
 func (s *session) renderDiff() ([]byte, error) {
+	s.beforeRender()
 	body, err := renderView(s.ctx, s.view)
 	if err != nil {
 		return nil, err
 	}
+	s.afterRender()
 	// Update parses and diffs again only what changed since the last render.
 	if s.ops, err = s.doc.Update(s.ops[:0], body); err != nil {
 		return nil, err
@@ -150,10 +160,12 @@ func (s *session) renderDiff() ([]byte, error) {
 // renderAll renders the view and returns one op that morphs the whole root
 // into it: what a client whose DOM is not the last render needs.
 func (s *session) renderAll() ([]byte, error) {
+	s.beforeRender()
 	body, err := s.renderTree(s.ctx)
 	if err != nil {
 		return nil, err
 	}
+	s.afterRender()
 	return htmldiff.AppendJSON(nil, []htmldiff.Op{{Kind: htmldiff.OpMorph, Path: []int{}, Data: string(body)}}), nil
 }
 
@@ -445,6 +457,12 @@ func (s *session) handle(m message) (ok bool) {
 		if s.cur == nil {
 			return false
 		}
+	case leaveMsg:
+		if m.c == s.cur {
+			s.cur = nil
+		}
+		close(m.done)
+		return false
 	case eventMsg:
 		if m.c == s.cur {
 			s.event(m.e)
@@ -476,6 +494,9 @@ func (s *session) attach(m attachMsg) {
 	}
 	s.cur = m.c
 	s.connected = true
+	for k, v := range m.flash {
+		(&Conn{s: s}).PutFlash(k, v)
+	}
 	if s.recovered {
 		// The page outlived the server's copy of its view: rebuild the
 		// state from its forms, then send it all.
@@ -524,7 +545,12 @@ func (s *session) event(pe *protocol.Event) {
 		return
 	}
 	s.lastRef = pe.Ref
-	answer, err := s.callAnswering(Event{Name: pe.Name, Values: pe.Values})
+	var answer []byte
+	e := Event{Name: pe.Name, Values: pe.Values}
+	reserved, err := s.reservedEvent(e) // the client's own: navigate.go
+	if !reserved {
+		answer, err = s.callAnswering(e)
+	}
 	ops, rerr := s.renderDiff()
 	if rerr != nil {
 		s.renderFailed(pe.Ref, rerr)

@@ -36,12 +36,13 @@ type wsConn struct {
 	closing atomic.Bool // fail was called
 
 	mu      sync.Mutex
-	out     fifo[[]byte]  // the view's frames waiting, at most OutboundQueue
-	log     []byte        // a dev console frame waiting (console.go): written when out is empty
-	writing bool          // the writer goroutine runs
-	written bool          // the join's answer is out: console frames may follow it
-	dead    bool          // the connection is over: frames are dropped and no writer starts
-	logRoom chan struct{} // closed when the log frame is taken, for the console waiting
+	out     fifo[[]byte]      // the view's frames waiting, at most OutboundQueue
+	log     []byte            // a dev console frame waiting (console.go): written when out is empty
+	writing bool              // the writer goroutine runs
+	written bool              // the join's answer is out: console frames may follow it
+	dead    bool              // the connection is over: frames are dropped and no writer starts
+	logRoom chan struct{}     // closed when the log frame is taken, for the console waiting
+	flash   map[string]string // handed from a view to the one the page navigates to (navigate.go)
 }
 
 func newWSConn(h *Handler, ws *websocket.Conn, nc net.Conn) *wsConn {
@@ -79,16 +80,19 @@ func (c *wsConn) readJoin(ctx context.Context) (*protocol.Join, error) {
 func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 	s.run()
 	s.serving(c)
-	defer s.served(c)
-	if !s.post(c.ctx, attachMsg{c, join}) {
+	if !s.post(c.ctx, attachMsg{c: c, join: join}) {
+		s.served(c)
 		c.fail(websocket.StatusTryAgainLater, "view ended")
 		return
 	}
-	c.readLoop(ctx, s)
+	s = c.readLoop(ctx, s) // the page may have navigated to another view
+	s.served(c)
 	s.post(context.Background(), detachMsg{c})
 }
 
-func (c *wsConn) readLoop(ctx context.Context, s *session) {
+// readLoop reads the client's frames for view s until the connection ends,
+// and returns the view it serves then.
+func (c *wsConn) readLoop(ctx context.Context, s *session) *session {
 	limit := newRateLimiter(c.h.opts.EventRate, c.h.opts.EventBurst, time.Now())
 	for {
 		// A deadline on the connection, not a context, bounds the wait:
@@ -101,11 +105,11 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 				c.h.log.WarnContext(ctx, "live: frame over the read limit", "limit", c.h.opts.ReadLimit)
 			}
 			c.cancel()
-			return
+			return s
 		}
 		if typ != websocket.MessageText {
 			c.fail(websocket.StatusUnsupportedData, "binary frames are not supported")
-			return
+			return s
 		}
 		if !limit.allow(time.Now()) {
 			if !limit.warned {
@@ -114,7 +118,7 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 			}
 			if c.h.opts.RateLimitClose {
 				c.fail(websocket.StatusPolicyViolation, "rate limited")
-				return
+				return s
 			}
 			c.send(protocol.AppendError(nil, eventRef(data), "rate limited"))
 			continue
@@ -127,7 +131,9 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 		}
 		switch msg.Kind {
 		case protocol.KindJoin:
-			c.send(protocol.AppendError(nil, 0, "already joined"))
+			if next := c.navigate(ctx, s, msg.Join); next != nil {
+				s = next
+			}
 		case protocol.KindHeartbeat:
 			c.send(protocol.Pong)
 		case protocol.KindResync:

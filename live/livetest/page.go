@@ -70,6 +70,8 @@ type Page struct {
 	seen       int // renders AwaitRender returned for
 
 	catch *[]string // errors collected by ExpectError
+
+	navTo string // a PushNavigate to follow once the action is answered (navigate.go)
 }
 
 // A Push is an event the view pushed to the page (Conn.Push,
@@ -373,6 +375,8 @@ func (p *Page) handle(data []byte) {
 	switch kind {
 	case protocol.KindReply:
 		switch {
+		case !p.joined && ref != 0:
+			// The last answers of the view a navigation left: dropped.
 		case !p.joined:
 			p.joined = true
 			p.state(protocol.ClassConnected, protocol.ClassLoading, protocol.ClassDisconnected, protocol.ClassError)
@@ -405,6 +409,9 @@ func (p *Page) handle(data []byte) {
 			}
 		}
 	case protocol.KindPatch:
+		if !p.joined {
+			break // the view a navigation left
+		}
 		p.patch(arg(1), false, nil)
 		p.renders++
 	case protocol.KindError:
@@ -438,6 +445,9 @@ func (p *Page) handle(data []byte) {
 			payload := arg(i + 1)
 			if payload == nil || string(payload) == "null" {
 				payload = json.RawMessage("{}")
+			}
+			if p.navPush(name, payload) {
+				continue
 			}
 			p.pushes = append(p.pushes, Push{name, append(json.RawMessage(nil), payload...)})
 			p.taken = append(p.taken, false)

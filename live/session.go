@@ -495,7 +495,7 @@ func (s *session) attach(m attachMsg) {
 	s.cur = m.c
 	s.connected = true
 	for k, v := range m.flash {
-		(&Conn{s: s}).PutFlash(k, v)
+		s.conn.PutFlash(k, v)
 	}
 	if s.recovered {
 		// The page outlived the server's copy of its view: rebuild the

@@ -36,13 +36,14 @@ type wsConn struct {
 	closing atomic.Bool // fail was called
 
 	mu      sync.Mutex
-	out     fifo[[]byte]      // the view's frames waiting, at most OutboundQueue
-	log     []byte            // a dev console frame waiting (console.go): written when out is empty
-	writing bool              // the writer goroutine runs
-	written bool              // the join's answer is out: console frames may follow it
-	dead    bool              // the connection is over: frames are dropped and no writer starts
-	logRoom chan struct{}     // closed when the log frame is taken, for the console waiting
-	flash   map[string]string // handed from a view to the one the page navigates to (navigate.go)
+	out     fifo[[]byte]  // the view's frames waiting, at most OutboundQueue
+	log     []byte        // a dev console frame waiting (console.go): written when out is empty
+	writing bool          // the writer goroutine runs
+	written bool          // the join's answer is out: console frames may follow it
+	dead    bool          // the connection is over: frames are dropped and no writer starts
+	logRoom chan struct{} // closed when the log frame is taken, for the console waiting
+
+	flash map[string]string // handed from a view to the one the page navigates to (navigate.go)
 }
 
 func newWSConn(h *Handler, ws *websocket.Conn, nc net.Conn) *wsConn {

@@ -24,8 +24,11 @@ import (
 	"github.com/templive/templive/examples/form"
 	"github.com/templive/templive/examples/layout"
 	"github.com/templive/templive/examples/sound"
+	"github.com/templive/templive/examples/todos"
 	"github.com/templive/templive/examples/toggle"
 	"github.com/templive/templive/live"
+
+	"github.com/a-h/templ"
 )
 
 // Config configures the demo server.
@@ -48,6 +51,7 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 type Site struct {
 	http.Handler
 	views []*live.Handler
+	todos *todos.App
 }
 
 // Close ends every live view of the site (see live.Handler.Close).
@@ -55,6 +59,7 @@ func (s *Site) Close() error {
 	for _, h := range s.views {
 		h.Close()
 	}
+	s.todos.Close()
 	return nil
 }
 
@@ -107,6 +112,17 @@ func New(cfg Config) *Site {
 		index = append(index, d.Demo)
 		site.views = append(site.views, d.h)
 	}
+	// The multi-page app: its pages navigate over one connection (its own
+	// live.Site) behind its login middleware.
+	todosOpts := opts("Todos")
+	todosOpts.Layout = func(page templ.Component) templ.Component {
+		return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+			return layout.Page(live.PageTitle(ctx), page).Render(ctx, w)
+		})
+	}
+	site.todos = todos.New(todos.Config{Options: todosOpts})
+	site.todos.Routes(mux)
+	index = append(index, layout.Demo{Path: "/todos", Title: "Todos", About: "several pages: filters in the URL, live navigation over one connection, title, flash, login"})
 	mux.Handle("/_templive/", live.Assets())
 	mux.HandleFunc("/static/demo.css", layout.Stylesheet)
 	mux.Handle(sound.AssetPath, sound.Files())

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/templive/templive/examples/async"
 	"github.com/templive/templive/examples/chat"
 	logconsole "github.com/templive/templive/examples/console"
@@ -27,8 +29,6 @@ import (
 	"github.com/templive/templive/examples/todos"
 	"github.com/templive/templive/examples/toggle"
 	"github.com/templive/templive/live"
-
-	"github.com/a-h/templ"
 )
 
 // Config configures the demo server.

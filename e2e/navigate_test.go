@@ -98,6 +98,9 @@ func TestTodosNavigation(t *testing.T) {
 	w.mu.Lock()
 	socketsBefore := w.sockets
 	w.mu.Unlock()
+	if socketsBefore != 2 {
+		t.Fatalf("%d WebSockets for the login page and the list, want one each (the login form is a full load)", socketsBefore)
+	}
 
 	// Page 1: a patch of the filter.
 	d, u, f := w.mark()
@@ -163,7 +166,7 @@ func TestTodosNavigation(t *testing.T) {
 	sockets := w.sockets - socketsBefore
 	w.mu.Unlock()
 	if sockets != 0 {
-		t.Fatalf("%d WebSockets opened while going through the pages, want none beyond the list's one", sockets)
+		t.Fatalf("%d WebSockets opened while going through the list, an item, back, and another item: want the list's one for all", sockets)
 	}
 	if !eval[bool](t, ctx, `window.__noReload === true`) {
 		t.Fatal("the page reloaded")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -187,7 +188,9 @@ func localURL(u string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q: %v", ErrNavigation, u, err)
 	}
-	if pu.Scheme != "" || pu.Host != "" || pu.Opaque != "" || len(pu.Path) == 0 || pu.Path[0] != '/' || len(u) > 2048 {
+	// Browsers read "//host" and "/\host" as another host.
+	if pu.Scheme != "" || pu.Host != "" || pu.Opaque != "" || len(pu.Path) == 0 || pu.Path[0] != '/' || len(u) > 2048 ||
+		strings.HasPrefix(u, "//") || strings.ContainsRune(u, '\\') {
 		return nil, fmt.Errorf("%w: %q is not a path of this site", ErrNavigation, u)
 	}
 	return &url.URL{Path: pu.Path, RawPath: pu.RawPath, RawQuery: pu.RawQuery, Fragment: pu.Fragment}, nil

@@ -61,7 +61,7 @@ func TestPatchEventRefusesOtherOrigins(t *testing.T) {
 	s := newServer(t, nil)
 	_, tok := s.page(t, "/view")
 	c, _ := s.join(t, "/view", tok, 0)
-	for i, u := range []string{"//evil.example/view", "https://evil.example/view", "view?x=1", "/other?x=1", ""} {
+	for i, u := range []string{"//evil.example/view", "https://evil.example/view", "/\\evil.example/view", "/view\\x", "view?x=1", "/other?x=1", ""} {
 		c.send(fmt.Sprintf(`[1,%d,"live:patch",{"u":%q}]`, i+1, u))
 		if got := c.read(); !strings.HasPrefix(got, fmt.Sprintf(`[3,%d,"live: bad navigation`, i+1)) {
 			t.Fatalf("patch to %q: %s, want an error", u, got)

@@ -54,7 +54,7 @@ func (v *navView) Render() templ.Component {
 			`<a id="patch" href="/a?x=2" live-patch>patch</a><a id="nav" href="/b?x=1" live-navigate>b</a>`+
 			`<a id="plain" href="/b?x=9" live-click="clicked">plain</a><a id="out" href="/c" live-navigate>c</a>`+
 			`<button id="pp" live-click="pushpatch">pp</button><button id="bad" live-click="bad">bad</button>`+
-			`<button id="go" live-click="go">go</button></div>`,
+			`<button id="go" live-click="go">go</button><button id="goevil" live-click="goevil">evil</button></div>`,
 			v.name, html.EscapeString(v.x), v.mounts, v.params, flash)
 		return err
 	})
@@ -68,6 +68,12 @@ func (v *navView) HandleEvent(_ context.Context, c *live.Conn, e live.Event) err
 		return c.PushPatch("/" + v.name + "?x=3")
 	case "bad":
 		return c.PushPatch("/elsewhere?x=1")
+	case "goevil":
+		err := c.PushNavigate("//evil.example/")
+		if !errors.Is(err, live.ErrNavigation) {
+			return fmt.Errorf("PushNavigate off the site: %v, want ErrNavigation", err)
+		}
+		return err
 	case "go":
 		c.PutFlash("info", "from "+v.name)
 		return c.PushNavigate("/b?x=7")
@@ -121,6 +127,10 @@ func TestPushPatchToAnotherPath(t *testing.T) {
 	msg := p.ExpectError(func() { p.Click("#bad") })
 	if !strings.Contains(msg, "another path") || p.URL() != "/a" {
 		t.Fatalf("PushPatch to another path: error %q, URL %s", msg, p.URL())
+	}
+	msg = p.ExpectError(func() { p.Click("#goevil") })
+	if !strings.Contains(msg, "not a path of this site") || p.URL() != "/a" {
+		t.Fatalf("PushNavigate off the site: error %q, URL %s", msg, p.URL())
 	}
 }
 

@@ -3,15 +3,22 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/a-h/templ"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/templive/templive/internal/demo"
+	"github.com/templive/templive/live"
 )
 
 // wire records a tab's WebSockets and the bytes of its frames and fetches.
@@ -216,5 +223,78 @@ func waitLoad(t *testing.T, ctx context.Context, what, expr string) {
 		if tctx.Err() != nil || !(strings.Contains(err.Error(), "navigated or closed") || strings.Contains(err.Error(), "Cannot find context")) {
 			t.Fatalf("waiting for %s (%s): %v", what, expr, err)
 		}
+	}
+}
+
+// TestLiveLinksWithoutJavaScript: live-patch links are plain links for a
+// browser that runs no script, and the GET applies their URL.
+func TestLiveLinksWithoutJavaScript(t *testing.T) {
+	base := startDemo(t, demo.Config{})
+	ctx := newBrowser(t)
+	run(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}), chromedp.Navigate(base+"/todos"))
+	if got := eval[string](t, ctx, pageURL); got != "/todos/login" {
+		t.Fatalf("logged out, /todos shows %s, want the login page", got)
+	}
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#name"), "ann"), chromedp.Click(chromedp.CSS("#submit")))
+	waitLoad(t, ctx, "the list", `location.pathname === "/todos" && !!document.querySelector("#showing")`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#filter-done")))
+	waitLoad(t, ctx, "the done filter, loaded in full", `location.search === "?filter=done" && (document.querySelector("#showing")||{}).textContent === "done"`)
+	if got := eval[string](t, ctx, `document.title`); !strings.HasPrefix(got, "Todos (0 left)") {
+		t.Fatalf("title %q without JavaScript", got)
+	}
+}
+
+// linkView has a plain link with a live-click.
+type linkView struct {
+	name   string
+	clicks *atomic.Int32
+}
+
+func (v *linkView) Render() templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		_, err := fmt.Fprintf(w, `<div id="%s"><a id="plain" href="/b" live-click="clicked">to b</a></div>`, v.name)
+		return err
+	})
+}
+
+func (v *linkView) HandleEvent(_ context.Context, _ *live.Conn, e live.Event) error {
+	v.clicks.Add(1)
+	return nil
+}
+
+// TestLinkWithLiveClickInTheBrowser: a plain link with a live-click sends
+// its event and then the browser loads the link, as livetest does
+// (live.TestLinkWithLiveClick).
+func TestLinkWithLiveClickInTheBrowser(t *testing.T) {
+	clicks := new(atomic.Int32)
+	mux := http.NewServeMux()
+	for _, name := range []string{"a", "b"} {
+		h := live.NewHandler(func() live.View { return &linkView{name: name, clicks: clicks} }, nil)
+		t.Cleanup(func() { h.Close() })
+		mux.Handle("/"+name, h)
+	}
+	mux.Handle("/_templive/", live.Assets())
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	ctx := newBrowser(t)
+	w := listenWire(t, ctx)
+	run(t, ctx, chromedp.Navigate(srv.URL+"/a"))
+	waitFor(t, ctx, "the live connection", connected)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#plain")))
+	waitLoad(t, ctx, "page b, live", `location.pathname === "/b" && !!document.querySelector("#b") && document.querySelector('[live-root]').classList.contains('live-connected')`)
+	deadline := time.Now().Add(10 * time.Second)
+	for clicks.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if clicks.Load() != 1 {
+		t.Fatalf("the view heard %d click(s), want 1", clicks.Load())
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.sockets != 2 {
+		t.Fatalf("%d WebSockets, want 2: a plain link loads the page in full", w.sockets)
 	}
 }

@@ -136,16 +136,6 @@ func (c *Conn) PushNavigate(u string) error {
 	return s.push(protocol.PushNavigate, pu.String(), true)
 }
 
-// URL returns the page's current URL (path and query): the GET's, then
-// each patch's. It must be called from the view's callbacks.
-func (c *Conn) URL() *url.URL {
-	if c.s.nav.url == nil {
-		return &url.URL{}
-	}
-	u := *c.s.nav.url
-	return &u
-}
-
 // PutFlash shows msg as the page's flash message of kind ("info", "error"),
 // replacing the one before; the view's templates read it with Flash. It
 // outlives PushNavigate, into the next view, and is cleared when the user

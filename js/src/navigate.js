@@ -145,6 +145,11 @@ export function navigation(root, page, win = root.ownerDocument.defaultView) {
 
   root.addEventListener("click", onClick);
   win.addEventListener("popstate", onPop);
+  // Restoration is manual for every load of this document, a reload and a
+  // return from another site included: keep the position when leaving, and
+  // put it back on arrival (the GET's HTML is the page already).
+  win.addEventListener("pagehide", remember);
+  if (hist.state && hist.state.scroll) scroll(hist.state.scroll);
 
   return {
     push(name, payload) {
@@ -164,6 +169,7 @@ export function navigation(root, page, win = root.ownerDocument.defaultView) {
     stop() {
       root.removeEventListener("click", onClick);
       win.removeEventListener("popstate", onPop);
+      win.removeEventListener("pagehide", remember);
     },
   };
 }

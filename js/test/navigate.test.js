@@ -202,3 +202,17 @@ test("navigate: back and forward patch the same view's URLs, navigate to other p
   delete window.fetch;
   done();
 });
+
+test("navigate: a reload or a return from another site finds its scroll again", () => {
+  window.history.replaceState({ scroll: [0, 420] }, "", "https://example.test/app/page?x=1");
+  const scrolled = [];
+  const scrollTo = window.scrollTo;
+  window.scrollTo = (x, y) => scrolled.push([x, y]);
+  document.body.innerHTML = '<div live-root live-token="tok"></div>';
+  const nav = navigation(document.body.firstChild, fakePage(), window);
+  assert.deepEqual(scrolled, [[0, 420]]);
+  window.dispatchEvent(new window.Event("pagehide"));
+  assert.ok(Array.isArray(window.history.state.scroll), "leaving keeps the position in the entry");
+  nav.stop();
+  window.scrollTo = scrollTo;
+});

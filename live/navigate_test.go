@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
 	"github.com/templive/templive/live"
@@ -54,7 +55,7 @@ func (v *navView) Render() templ.Component {
 			`<a id="patch" href="/a?x=2" live-patch>patch</a><a id="nav" href="/b?x=1" live-navigate>b</a>`+
 			`<a id="plain" href="/b?x=9" live-click="clicked">plain</a><a id="out" href="/c" live-navigate>c</a>`+
 			`<button id="pp" live-click="pushpatch">pp</button><button id="bad" live-click="bad">bad</button>`+
-			`<button id="go" live-click="go">go</button><button id="goevil" live-click="goevil">evil</button></div>`,
+			`<button id="go" live-click="go">go</button><button id="later" live-click="later">later</button><button id="goevil" live-click="goevil">evil</button></div>`,
 			v.name, html.EscapeString(v.x), v.mounts, v.params, flash)
 		return err
 	})
@@ -74,6 +75,8 @@ func (v *navView) HandleEvent(_ context.Context, c *live.Conn, e live.Event) err
 			return fmt.Errorf("PushNavigate off the site: %v, want ErrNavigation", err)
 		}
 		return err
+	case "later":
+		return c.Send(goLater{})
 	case "go":
 		c.PutFlash("info", "from "+v.name)
 		return c.PushNavigate("/b?x=7")
@@ -81,6 +84,14 @@ func (v *navView) HandleEvent(_ context.Context, c *live.Conn, e live.Event) err
 		return live.ErrUnknownEvent
 	}
 	return nil
+}
+
+type goLater struct{}
+
+// HandleInfo navigates away on its own, outside any event.
+func (v *navView) HandleInfo(_ context.Context, c *live.Conn, msg any) error {
+	c.PutFlash("info", "later from "+v.name)
+	return c.PushNavigate("/b?x=8")
 }
 
 // navApp serves /a and /b in one Site, /c in none.
@@ -208,5 +219,17 @@ func TestHandleParamsErrorOnTheGET(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("HandleParams failing on the GET: %s, want 500", resp.Status)
+	}
+}
+
+// TestPushNavigateFromHandleInfo: livetest follows a navigation the view
+// starts on its own while the test waits.
+func TestPushNavigateFromHandleInfo(t *testing.T) {
+	app, _ := navApp(t)
+	p := livetest.Open(t, app, "/a")
+	p.Click("#later")
+	p.WaitFor(func(doc *goquery.Document) bool { return doc.Find("#b").Length() == 1 })
+	if p.URL() != "/b?x=8" || p.Flash("info") != "later from a" {
+		t.Fatalf("after a PushNavigate from HandleInfo: URL %s, flash %q", p.URL(), p.Flash("info"))
 	}
 }

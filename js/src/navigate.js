@@ -92,7 +92,7 @@ export function navigation(root, page, win = root.ownerDocument.defaultView) {
     } catch (_) {
       return full();
     }
-    if (n !== seq) return; // a newer navigation took over
+    if (n !== seq) return loading(false, "navigate", u.href); // a newer navigation took over
     const final = new URL(res.url || u.href);
     const next = new win.DOMParser().parseFromString(text, "text/html");
     const nroot = next.querySelector(`[${ATTR_ROOT}]`);

@@ -216,3 +216,21 @@ test("navigate: a reload or a return from another site finds its scroll again", 
   nav.stop();
   window.scrollTo = scrollTo;
 });
+
+test("navigate: a navigation overtaken by a newer one is dropped, and its loading events still pair up", async () => {
+  const { root, page, loading, done } = setup('<a id="a" href="/app/a" live-navigate>a</a><a id="b" href="/app/b" live-navigate>b</a>');
+  const answers = [];
+  window.fetch = (u) => new Promise((resolve) => answers.push(() => resolve({ ok: true, url: u, text: async () => `<div live-root live-token="${u.slice(-1)}"></div>` })));
+  click(root.querySelector("#a"));
+  click(root.querySelector("#b"));
+  answers[1]();
+  answers[0]();
+  for (let i = 0; i < 4; i++) await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(page.navigated.map((n) => n.token), ["b"]);
+  assert.equal(window.location.pathname, "/app/b");
+  page.navigated[0].done();
+  assert.equal(loading.filter((l) => l.startsWith("start")).length, 2);
+  assert.equal(loading.filter((l) => l.startsWith("stop")).length, 2);
+  delete window.fetch;
+  done();
+});

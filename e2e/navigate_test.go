@@ -192,8 +192,8 @@ func TestTodosNavigation(t *testing.T) {
 	}
 }
 
-// TestLivePatchLinkWithoutJavaScript: a live-patch link is a plain link
-// for a browser without the client.
+// TestLiveLinksAreLinks: a click with a modifier key on a live-patch link
+// is the browser's, and the link keeps its href.
 func TestLiveLinksAreLinks(t *testing.T) {
 	base := startDemo(t, demo.Config{})
 	ctx := newBrowser(t)

@@ -292,6 +292,9 @@ func (c *wsConn) navigate(ctx context.Context, old *session, j *protocol.Join) *
 		case <-c.ctx.Done():
 		}
 	}
+	if c.console != nil {
+		c.console.rename(next.id)
+	}
 	next.run()
 	next.serving(c)
 	if !next.post(c.ctx, attachMsg{c: c, join: j, flash: c.takeFlash()}) {

@@ -2,6 +2,8 @@ package live_test
 
 import (
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -66,5 +68,29 @@ func TestPatchEventRefusesOtherOrigins(t *testing.T) {
 		if got := c.read(); !strings.HasPrefix(got, fmt.Sprintf(`[3,%d,"live: bad navigation`, i+1)) {
 			t.Fatalf("patch to %q: %s, want an error", u, got)
 		}
+	}
+}
+
+// TestDevConsoleFollowsANavigation: after a navigation over the same
+// connection, the dev console names the new view as the page's own.
+func TestDevConsoleFollowsANavigation(t *testing.T) {
+	s := &server{logs: &logBuffer{}}
+	console := live.NewDevConsole(slog.NewTextHandler(s.logs, nil), nil)
+	logger := slog.New(console)
+	h := live.NewHandler(func() live.View { return &consoleView{log: logger} },
+		&live.Options{DevConsole: console, Logger: logger, Site: live.NewSite()})
+	s.Server = httptest.NewServer(h)
+	t.Cleanup(func() { h.Close(); s.Close() })
+
+	_, tokA := s.page(t, "/view")
+	c, _ := s.join(t, "/view", tokA, 0)
+	_, selfA := c.waitLogRecord("mounted")
+	_, tokB := s.page(t, "/view")
+	c.send(fmt.Sprintf(`[0,{"v":1,"t":%q,"u":"%s/view","n":0}]`, tokB, s.URL))
+	c.readLogsUntil(func(f string) bool { return strings.HasPrefix(f, "[0,0") }, nil)
+	c.send(`[1,1,"warn"]`)
+	r, self := c.waitLogRecord("warn from the view")
+	if r.View == "" || r.View != self || self == selfA {
+		t.Fatalf("after the navigation the page is %q (was %q), the new view's record names %q", self, selfA, r.View)
 	}
 }

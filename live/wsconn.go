@@ -43,7 +43,8 @@ type wsConn struct {
 	dead    bool          // the connection is over: frames are dropped and no writer starts
 	logRoom chan struct{} // closed when the log frame is taken, for the console waiting
 
-	flash map[string]string // handed from a view to the one the page navigates to (navigate.go)
+	flash   map[string]string // handed from a view to the one the page navigates to (navigate.go)
+	console *consolePage      // the dev console's share of this connection, if on
 }
 
 func newWSConn(h *Handler, ws *websocket.Conn, nc net.Conn) *wsConn {

@@ -107,7 +107,7 @@ func (s *session) mount(r *http.Request) (err error) {
 	s.connected = isUpgrade(r)
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("live: Mount panicked: %v\n%s", p, debug.Stack())
+			err = fmt.Errorf("live: Mount or HandleParams panicked: %v\n%s", p, debug.Stack())
 		}
 	}()
 	ctx := context.WithValue(r.Context(), sessionKey{}, s)

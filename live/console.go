@@ -382,6 +382,7 @@ func (d *DevConsole) watch(r *http.Request, c *wsConn, id viewID) {
 	}
 	h.pages[p] = struct{}{}
 	h.mu.Unlock()
+	c.console = p // a navigation renames it (navigate.go)
 	p.signal()
 	c.wg.Add(1)
 	go h.pump(c, p)
@@ -423,13 +424,21 @@ func (h *consoleHub) pump(c *wsConn, p *consolePage) {
 // A consolePage is one live connection's share of the records: those
 // waiting to be sent, bounded, and a count of those that did not fit.
 type consolePage struct {
-	self  string // the page's view, as records name it
+	self  string // the page's view, as records name it; under mu once pumped
 	limit int
 	wake  chan struct{} // a token when there is something to send
 
 	mu      sync.Mutex
 	queue   [][]byte
 	dropped int
+}
+
+// rename makes the page's records name view id as its own: the page
+// navigated to it over the same connection.
+func (p *consolePage) rename(id viewID) {
+	p.mu.Lock()
+	p.self = consoleID(id)
+	p.mu.Unlock()
 }
 
 func (p *consolePage) signal() {

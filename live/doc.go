@@ -337,6 +337,58 @@
 // live-target is replayed to its component, once the fresh view has
 // rendered and so mounted its components.
 //
+// # Navigation, title and flash
+//
+// A view whose state follows its URL implements ParamsHandler:
+// HandleParams runs after Mount with the page's URL, and again each time
+// the URL changes without a new view. In templates, two kinds of links:
+//
+//	<a href="/todos?filter=done" live-patch>Done</a>  <!-- same view, new URL -->
+//	<a href="/todos/7" live-navigate>Milk</a>          <!-- the next page's view -->
+//
+// Both stay plain links: without the client, and for a middle click, a
+// click with a modifier key, a download or another target, the browser
+// follows them as usual, and every URL can be bookmarked. A live-patch to
+// the view's own path sends the view the URL (an event of a few dozen
+// bytes; HandleParams runs, no Mount) and adds a history entry; from a
+// callback, Conn.PushPatch does the same. A live-navigate link, a
+// live-patch to another path, and Conn.PushNavigate go to another view.
+// The browser's back and forward buttons patch between entries of the
+// same view and navigate between views, and put the scroll back where it
+// was.
+//
+// A navigation must run the app's own middleware for the new URL
+// (authentication, cookies, redirects) exactly as a page load would, so it
+// is one: the client GETs the URL over HTTP, as fetch does, with the
+// user's cookies, following redirects. The handler answers as for any GET:
+// it mounts the view, keeps it for its page, and returns the page with its
+// signed token. The client then shows the page's live root and title and,
+// instead of opening a WebSocket, sends a second join with that token over
+// the one it has. The connection finds the view among the views kept by
+// the handlers of its Site (Options.Site: set one *Site on every Handler
+// of the app, as for PubSub), ends the view it leaves and serves the new
+// one. Nothing is resolved by a registry of routes: the app's router and
+// middleware stay the only judges of what a URL serves. The token is
+// verified with the new handler's secrets and must name the path the page
+// shows; the socket passed the origin check when it opened. A navigation to
+// a page that is not live, to a handler of no Site or of another, or one
+// whose view is gone is refused: the page loads the URL in full (so such a
+// URL is requested twice). The layout is not re-rendered: pages that
+// navigate to each other should share it.
+//
+// The page's title comes from the view: a view that implements Titler
+// names its page, on the GET (Options.Layout reads it with PageTitle; the
+// default layout does) and whenever it changes, after any render.
+//
+// Conn.PutFlash(kind, msg) shows a flash message, which templates read with
+// Flash(ctx, kind). It goes along with Conn.PushNavigate into the next view
+// and is cleared when the user clicks the element that shows it, if that
+// has live-flash="kind". A full page load does not carry it.
+//
+// Around a patch and a navigation, the client dispatches
+// templive:page-loading-start and templive:page-loading-stop on window,
+// with detail {kind: "patch" or "navigate", to: url}, for a progress bar.
+//
 // # Concurrency
 //
 // Each view is an actor: Mount, HandleEvent, HandleInfo, HandleAsync and

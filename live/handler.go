@@ -49,7 +49,11 @@ func NewHandler(newView func() View, opts *Options) *Handler {
 	if o.Layout == nil {
 		o.Layout = defaultLayout
 	}
-	return &Handler{newView: newView, opts: o, log: o.Logger}
+	h := &Handler{newView: newView, opts: o, log: o.Logger}
+	if o.Site != nil {
+		o.Site.add(h)
+	}
+	return h
 }
 
 // ServeHTTP renders the page for a GET or HEAD, runs the live view for a
@@ -129,7 +133,10 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	if s.redirectPage(w, r) {
 		return
 	}
-	body, err := s.renderTree(r.Context())
+	// The view's templates and the layout read its flash and title.
+	ctx := context.WithValue(r.Context(), sessionKey{}, s)
+	body, err := s.renderTree(ctx)
+	s.nav.title = PageTitle(ctx)
 	if err != nil {
 		h.log.ErrorContext(r.Context(), "live: render failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "internal server error", http.StatusInternalServerError)
@@ -139,7 +146,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)
 	buf.Reset()
-	if err := h.opts.Layout(livePage(tok, body, h.scriptURL())).Render(r.Context(), buf); err != nil {
+	if err := h.opts.Layout(livePage(tok, body, h.scriptURL())).Render(ctx, buf); err != nil {
 		h.log.ErrorContext(r.Context(), "live: layout render failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "internal server error", http.StatusInternalServerError)
 		return

@@ -162,6 +162,12 @@ type Options struct {
 	// Observer hears what the views do, for tracing and metrics (see
 	// Observer and live/otelive). Nil, the default, costs nothing.
 	Observer *Observer
+
+	// Site groups the app's live handlers so that a page navigates between
+	// them over its open connection (see Site). Set the same value on
+	// every Handler of the app. Nil: every navigation to this handler's
+	// pages, and from them, is a full page load.
+	Site *Site
 }
 
 func (o *Options) withDefaults() Options {

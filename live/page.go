@@ -44,8 +44,12 @@ func livePage(token string, body []byte, scriptURL string) templ.Component {
 // defaultLayout is a minimal HTML5 document around the live page.
 func defaultLayout(page templ.Component) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		title := PageTitle(ctx)
+		if title == "" {
+			title = "templive"
+		}
 		if _, err := io.WriteString(w, `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">`+
-			`<meta name="viewport" content="width=device-width, initial-scale=1"><title>templive</title></head><body>`); err != nil {
+			`<meta name="viewport" content="width=device-width, initial-scale=1"><title>`+html.EscapeString(title)+`</title></head><body>`); err != nil {
 			return err
 		}
 		if err := page.Render(ctx, w); err != nil {

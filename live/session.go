@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -75,6 +76,7 @@ type session struct {
 	joins     int             // connections attached so far: after the first, a resume
 	counted   bool            // Observer.Views heard of the view (run)
 	comps     components      // the view's stateful components (component.go)
+	nav       navState        // the page's URL, title and flash (navigate.go)
 }
 
 type message interface{}
@@ -88,8 +90,9 @@ type (
 	resyncMsg struct{ c *wsConn }
 	infoMsg   struct{ msg any }
 	attachMsg struct {
-		c    *wsConn
-		join *protocol.Join
+		c     *wsConn
+		join  *protocol.Join
+		flash map[string]string // handed over by the view the page navigated from
 	}
 	detachMsg struct{ c *wsConn }
 	expireMsg struct{}
@@ -119,22 +122,27 @@ func (s *session) mount(r *http.Request) (err error) {
 	if err := s.runMountHooks(r); err != nil || s.redirect != "" {
 		return err // refused, or sent elsewhere: Mount need not run (auth.go)
 	}
-	m, ok := s.view.(Mounter)
-	if !ok {
-		return nil
-	}
 	ctx, end := s.h.opts.Observer.mount(r.Context(), s.route)
 	defer func() {
 		if p := recover(); p != nil {
 			stack := debug.Stack()
-			err = fmt.Errorf("live: Mount panicked: %v\n%s", p, stack)
+			err = fmt.Errorf("live: Mount or HandleParams panicked: %v\n%s", p, stack)
 			s.h.reportCrash(r.Context(), s, "mount", "", p, stack)
 		}
 		if end != nil {
 			end(err)
 		}
 	}()
-	return m.Mount(context.WithValue(ctx, sessionKey{}, s), s.conn, r)
+	ctx = context.WithValue(ctx, sessionKey{}, s)
+	if m, ok := s.view.(Mounter); ok {
+		if err := m.Mount(ctx, s.conn, r); err != nil || s.redirect != "" {
+			return err
+		}
+	}
+	if err := s.params(ctx, &url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}); err != nil {
+		return fmt.Errorf("live: HandleParams: %w", err)
+	}
+	return nil
 }
 
 // renderTree renders the view, keeps it as what the client will have, and
@@ -156,10 +164,12 @@ func (s *session) renderTree(ctx context.Context) ([]byte, error) {
 // last render into this one, or nil when nothing changed.
 func (s *session) renderDiff() (out []byte, err error) {
 	ctx := s.opCtx()
+	s.beforeRender()
 	body, err := s.renderBody(ctx)
 	if err != nil {
 		return nil, err
 	}
+	s.afterRender()
 	if end := s.h.opts.Observer.diff(ctx, s.route); end != nil {
 		defer func() { end(len(out), err) }()
 	}
@@ -177,10 +187,12 @@ func (s *session) renderDiff() (out []byte, err error) {
 // renderAll renders the view and returns one op that morphs the whole root
 // into it: what a client whose DOM is not the last render needs.
 func (s *session) renderAll() ([]byte, error) {
+	s.beforeRender()
 	body, err := s.renderTree(s.ctx)
 	if err != nil {
 		return nil, err
 	}
+	s.afterRender()
 	return htmldiff.AppendJSON(nil, []htmldiff.Op{{Kind: htmldiff.OpMorph, Path: []int{}, Data: string(body)}}), nil
 }
 
@@ -486,6 +498,12 @@ func (s *session) handle(m message) (ok bool) {
 		}
 	case sessionEndMsg:
 		return s.endSession()
+	case leaveMsg:
+		if m.c == s.cur {
+			s.cur = nil
+		}
+		close(m.done)
+		return false
 	case eventMsg:
 		if m.c == s.cur && !s.left {
 			s.event(m.e, m.at)
@@ -532,6 +550,9 @@ func (s *session) attach(m attachMsg) {
 	s.connected = true
 	s.pageURL = m.join.URL
 	s.joins++
+	for k, v := range m.flash {
+		s.conn.PutFlash(k, v)
+	}
 	if s.recovered {
 		s.h.opts.Observer.recovered(s.ctx, s.route, len(m.join.Forms))
 		// The page outlived the server's copy of its view: rebuild the
@@ -607,7 +628,12 @@ func (s *session) handleEvent(pe *protocol.Event) error {
 		s.componentEvent(pe) // component.go
 		return nil
 	}
-	answer, err := s.callAnswering(Event{Name: pe.Name, Values: pe.Values})
+	var answer []byte
+	e := Event{Name: pe.Name, Values: pe.Values}
+	reserved, err := s.reservedEvent(e) // the client's own: navigate.go
+	if !reserved {
+		answer, err = s.callAnswering(e)
+	}
 	ops, rerr := s.renderDiff()
 	if rerr != nil {
 		s.renderFailed(pe.Ref, rerr)

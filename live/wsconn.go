@@ -44,7 +44,9 @@ type wsConn struct {
 	dead    bool          // the connection is over: frames are dropped and no writer starts
 	logRoom chan struct{} // closed when the log frame is taken, for the console waiting
 
-	chunkBuf []byte // the reader's: upload chunks land here (upload_wire.go)
+	chunkBuf []byte            // the reader's: upload chunks land here (upload_wire.go)
+	flash    map[string]string // handed from a view to the one the page navigates to (navigate.go)
+	console  *consolePage      // the dev console's share of this connection, if on
 }
 
 func newWSConn(h *Handler, ws transport, nc deadlines) *wsConn {
@@ -87,16 +89,19 @@ func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 	c.route = s.route
 	s.run()
 	s.serving(c)
-	defer s.served(c)
-	if !s.post(c.ctx, attachMsg{c, join}) {
+	if !s.post(c.ctx, attachMsg{c: c, join: join}) {
+		s.served(c)
 		c.fail(websocket.StatusTryAgainLater, "view ended")
 		return
 	}
-	c.readLoop(ctx, s)
+	s = c.readLoop(ctx, s) // the page may have navigated to another view
+	s.served(c)
 	s.post(context.Background(), detachMsg{c})
 }
 
-func (c *wsConn) readLoop(ctx context.Context, s *session) {
+// readLoop reads the client's frames for view s until the connection ends,
+// and returns the view it serves then.
+func (c *wsConn) readLoop(ctx context.Context, s *session) *session {
 	limit := newRateLimiter(c.h.opts.EventRate, c.h.opts.EventBurst, time.Now())
 	var chunkLimit int64 // the read limit raised for upload chunks, or 0
 	for {
@@ -118,24 +123,24 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 				c.h.log.WarnContext(ctx, "live: frame over the read limit", "limit", c.h.opts.ReadLimit)
 			}
 			c.cancel()
-			return
+			return s
 		}
 		if typ != websocket.MessageText {
 			// AllowUpload may have raised the limit while this read waited.
 			chunkLimit = max(chunkLimit, s.uploadLimit())
 			if chunkLimit == 0 {
 				c.fail(websocket.StatusUnsupportedData, "binary frames are not supported")
-				return
+				return s
 			}
 			if !c.readChunk(ctx, s, r, chunkLimit) {
-				return
+				return s
 			}
 			continue
 		}
 		if int64(len(data)) > c.h.opts.ReadLimit { // the limit was raised for chunks
 			c.h.log.WarnContext(ctx, "live: frame over the read limit", "limit", c.h.opts.ReadLimit)
 			c.fail(websocket.StatusMessageTooBig, "message too big")
-			return
+			return s
 		}
 		if !limit.allow(time.Now()) {
 			if !limit.warned {
@@ -145,7 +150,7 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 			c.h.opts.Observer.dropped(ctx, c.route, dropRate)
 			if c.h.opts.RateLimitClose {
 				c.fail(websocket.StatusPolicyViolation, "rate limited")
-				return
+				return s
 			}
 			c.send(protocol.AppendError(nil, eventRef(data), "rate limited"))
 			continue
@@ -158,7 +163,9 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) {
 		}
 		switch msg.Kind {
 		case protocol.KindJoin:
-			c.send(protocol.AppendError(nil, 0, "already joined"))
+			if next := c.navigate(ctx, s, msg.Join); next != nil {
+				s = next
+			}
 		case protocol.KindHeartbeat:
 			c.send(protocol.Pong)
 		case protocol.KindResync:

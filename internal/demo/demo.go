@@ -17,7 +17,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/templive/templive/examples/account"
+
 	"github.com/templive/templive/examples/async"
 	"github.com/templive/templive/examples/chat"
 	logconsole "github.com/templive/templive/examples/console"
@@ -28,6 +30,7 @@ import (
 	"github.com/templive/templive/examples/layout"
 	"github.com/templive/templive/examples/shop"
 	"github.com/templive/templive/examples/sound"
+	"github.com/templive/templive/examples/todos"
 	"github.com/templive/templive/examples/toggle"
 	"github.com/templive/templive/examples/upload"
 	"github.com/templive/templive/live"
@@ -130,6 +133,18 @@ func New(cfg Config) *Site {
 	acct.Routes(mux)
 	index = append(index, layout.Demo{Path: account.Path, Title: "Account", About: "sign-in hooks, an admin-only event, redirects, sign-out everywhere"})
 	site.closers = append(site.closers, acct)
+	// The multi-page app: its pages navigate over one connection (its own
+	// live.Site) behind its login middleware.
+	todosOpts := opts("Todos")
+	todosOpts.Layout = func(page templ.Component) templ.Component {
+		return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+			return layout.Page(live.PageTitle(ctx), page).Render(ctx, w)
+		})
+	}
+	todosApp := todos.New(todos.Config{Options: todosOpts})
+	todosApp.Routes(mux)
+	site.closers = append(site.closers, todosApp)
+	index = append(index, layout.Demo{Path: "/todos", Title: "Todos", About: "several pages: filters in the URL, live navigation over one connection, title, flash, login"})
 	mux.Handle("/_templive/", live.Assets())
 	mux.Handle("/upload/store/", uploadCfg.Store)
 	mux.HandleFunc("/static/demo.css", layout.Stylesheet)

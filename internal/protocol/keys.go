@@ -192,3 +192,29 @@ const (
 	// The event dispatched on window when an upload's server-side error arrives: detail {ref, error}.
 	EventUploadError = "templive:upload-error"
 )
+
+// Navigation (docs/protocol.md, "Navigation").
+const (
+	// A link with live-patch changes the URL and stays on the view; one
+	// with live-navigate joins the next page's view over the open
+	// connection. Both stay plain links without the client.
+	AttrPatch    = "live-patch"
+	AttrNavigate = "live-navigate"
+	// A click on an element with live-flash="kind" clears that flash message.
+	AttrFlash = "live-flash"
+	// The client's own events: a patch, with the URL under ValueURL, and
+	// the clearing of a flash, with its kind under ValueKind.
+	NavPatch      = "live:patch"
+	NavClearFlash = "live:clear-flash"
+	ValueURL      = "u"
+	ValueKind     = "kind"
+	// Pushed by the server: the page's new URL (a string payload), the URL
+	// to go to, the new title.
+	PushPatch    = "live:patch"
+	PushNavigate = "live:navigate"
+	PushTitle    = "live:title"
+	// Dispatched on window around a patch or a navigation, for a progress
+	// bar: detail {kind, to}.
+	EventLoadingStart = "templive:page-loading-start"
+	EventLoadingStop  = "templive:page-loading-stop"
+)

@@ -160,3 +160,24 @@ export const ATTR_UPLOAD_PREVIEW = "live-upload-preview";
 export const CLASS_DROP_ACTIVE = "live-drop-active";
 // The event dispatched on window when an upload's server-side error arrives: detail {ref, error}.
 export const EVENT_UPLOAD_ERROR = "templive:upload-error";
+
+// Navigation (docs/protocol.md, "Navigation"). A link with live-patch changes
+// the URL and stays on the view; one with live-navigate joins the next page's
+// view over the open connection. Both stay plain links without the client.
+export const ATTR_PATCH = "live-patch";
+export const ATTR_NAVIGATE = "live-navigate";
+// A click on an element with live-flash="kind" clears that flash message.
+export const ATTR_FLASH = "live-flash";
+// The client's own events: a patch, with the URL under VALUE_URL, and the
+// clearing of a flash, with its kind under VALUE_KIND.
+export const NAV_PATCH = "live:patch";
+export const NAV_CLEAR_FLASH = "live:clear-flash";
+export const VALUE_URL = "u";
+export const VALUE_KIND = "kind";
+// Pushed by the server: the page's new URL (a string payload), the URL to go to, the new title.
+export const PUSH_PATCH = "live:patch";
+export const PUSH_NAVIGATE = "live:navigate";
+export const PUSH_TITLE = "live:title";
+// Dispatched on window around a patch or a navigation, for a progress bar: detail {kind, to}.
+export const EVENT_LOADING_START = "templive:page-loading-start";
+export const EVENT_LOADING_STOP = "templive:page-loading-stop";

@@ -3,6 +3,7 @@ import { ATTR_ROOT, PUSH_RESERVED, PUSH_SOUND } from "./constants.js";
 import { bindEvents } from "./events.js";
 import { defineLogs } from "./console.js";
 import { hooks } from "./hooks.js";
+import { navigation } from "./navigate.js";
 import { connect } from "./socket.js";
 import { playSound, syncSounds } from "./sound.js";
 import { viewport } from "./stream.js";
@@ -11,7 +12,7 @@ import { bindUploads } from "./upload.js";
 const VERSION = "0.1.0";
 
 function start() {
-  document.querySelectorAll(`[${ATTR_ROOT}]`).forEach((root) => {
+  document.querySelectorAll(`[${ATTR_ROOT}]`).forEach((root, i) => {
     // Development warnings (pushes no hook handles) on loopback only.
     const dev = /^(localhost|127\.|\[::1\]$)/.test(location.hostname);
     const life = hooks(root, (...a) => page.push(...a), dev);
@@ -34,11 +35,14 @@ function start() {
           if (uploads) uploads.ack(frame);
         },
         push(name, payload) {
+          if (nav && nav.push(name, payload)) return;
           if (name === PUSH_SOUND) playSound(root, payload.name, payload);
           else if (!name.startsWith(PUSH_RESERVED)) life.push(name, payload);
         },
       },
     });
+    // The document has one location: the first root drives it.
+    const nav = i === 0 ? navigation(root, page) : null;
     syncSounds(root); // preload
     bindEvents(root, page.push);
     watch = viewport(root, page.push);

@@ -23,6 +23,7 @@ import {
   KIND_RELOAD,
   KIND_REPLY,
   KIND_RESYNC,
+  OP_MORPH,
   STORAGE_RELOAD,
   VERSION,
 } from "./constants.js";
@@ -123,6 +124,7 @@ export function connect(root, options) {
   const pending = new Map(); // ref -> {name, el, cls, frame}, oldest first
   const printLog = logPrinter(); // dev console frames, sent only when the server has one on
   const crashes = []; // times of the closes with 1011 within CRASH_WINDOW
+  let navDone = null; // runs when the view a navigation joined answers
 
   // Patch hooks: what JS commands changed on an element, its loading class
   // and its live-disable-with text outlive patches of it (the latter two
@@ -177,13 +179,7 @@ export function connect(root, options) {
       unopened = 0;
       // Forms go in every join: a server that lost the view rebuilds it
       // from them before its first render, one that has it ignores them.
-      send([KIND_JOIN, {
-        [KEY_VERSION]: VERSION,
-        [KEY_TOKEN]: root.getAttribute(ATTR_TOKEN),
-        [KEY_URL]: loc.href,
-        [KEY_APPLIED]: applied,
-        [KEY_FORMS]: noForms ? [] : collectRecoverableForms(root),
-      }]);
+      join(noForms ? [] : collectRecoverableForms(root));
       noForms = false;
     };
     sock.onmessage = (e) => {
@@ -250,10 +246,22 @@ export function connect(root, options) {
     retry = setTimeout(open, wait + backoff(attempt++, env.base, env.cap));
   }
 
+  function join(forms) {
+    send([KIND_JOIN, {
+      [KEY_VERSION]: VERSION,
+      [KEY_TOKEN]: root.getAttribute(ATTR_TOKEN),
+      [KEY_URL]: loc.href,
+      [KEY_APPLIED]: applied,
+      [KEY_FORMS]: forms,
+    }]);
+  }
+
   function receive(frame) {
     const kind = frame[0];
     if (kind === KIND_REPLY) {
       if (!joined) {
+        // Before a navigation's answer come the left view's last frames.
+        if (frame[1] !== 0) return;
         joined = true;
         attempt = 0;
         clearTimeout(downTimer);
@@ -266,6 +274,7 @@ export function connect(root, options) {
         if (refill) refill();
         // In flight when the connection dropped, then queued: all in order.
         pending.forEach((p) => send(p.frame));
+        arrived();
         return;
       }
       if (frame[1] === 0 && resyncing) {
@@ -279,7 +288,7 @@ export function connect(root, options) {
       if (reset) reset();
       settle(frame[1], frame[3]);
     } else if (kind === KIND_PATCH) {
-      patch(frame[1]);
+      if (joined) patch(frame[1]);
     } else if (kind === KIND_PUSH) {
       // [5, name, payload, name, payload, ...]
       for (let i = 1; i < frame.length; i += 2) if (on.push) on.push(frame[i], frame[i + 1] == null ? {} : frame[i + 1]);
@@ -393,6 +402,29 @@ export function connect(root, options) {
     if (joined) ws.send(data);
   }
 
+  function arrived() {
+    const done = navDone;
+    navDone = null;
+    if (done) done();
+  }
+
+  // navigate shows the next page's root (html, from its GET) and joins its
+  // view (token) over the open socket, or with the next connection if none
+  // is joined; done runs when that view answers. The events in flight are
+  // the left view's: dropped.
+  function navigate(token, html, done) {
+    pending.forEach((_, ref) => settle(ref, undefined, "navigated away"));
+    root.setAttribute(ATTR_TOKEN, token);
+    resyncing = false;
+    patch([[OP_MORPH, "", [], html]]);
+    applied = 0;
+    arrived(); // a navigation that never got its answer is over
+    navDone = done;
+    if (!joined) return;
+    joined = false;
+    join([]);
+  }
+
   function stop() {
     stopped = true;
     clearTimeout(retry);
@@ -402,5 +434,5 @@ export function connect(root, options) {
   }
 
   open();
-  return { root, push, stop, call, sendFrame, sendBinary, joined: () => joined };
+  return { root, push, stop, navigate, call, sendFrame, sendBinary, joined: () => joined };
 }

@@ -29,7 +29,8 @@
 // what a user's action does in the browser, through the same bindings and
 // with the same values as the client (js/src/events.js):
 //
-//	Click(sel)           live-click (and live-click-away elsewhere), checkboxes, submit buttons
+//	Click(sel)           live-click (and live-click-away elsewhere), checkboxes, submit buttons,
+//	                     live-flash, and links: followed as the browser does (see URL)
 //	Change(sel, v...)    types into a field: its form's live-change, with _target
 //	Submit(sel)          a form's live-submit, with its fields (and the submit button's)
 //	KeyDown/KeyUp(sel, key)  live-keydown/keyup, live-window-keydown/keyup, live-key filters
@@ -105,11 +106,25 @@
 // classes come and go at once and Hide hides at once, so a test sees each
 // command's final state.
 //
+// # Links and navigation
+//
+// A click on a link does what the browser does, after the click's events
+// are answered: a live-patch link to the view's path sends the view the new
+// URL; a live-patch to another path, a live-navigate link, and a view's
+// PushNavigate GET the URL (cookies sent, redirects followed, so the app's
+// middleware runs) and join its view over the open connection, or load it
+// in full when the server refuses (another Site, a page that is not live);
+// any other link loads its page in full, as a new page with its own
+// connection. URL, Title and Flash show the address bar, the tab's title
+// and a flash message (live-flash) as the user sees them. A link off the
+// Server fails the test.
+//
 // # Fidelity
 //
 // livetest has no layout, no scripts and no real focus: hooks' JavaScript
 // does not run (Hook plays their pushEvent; pushes are recorded, not
-// handled), live-disable-with is not shown, links are not followed, and
+// handled), live-disable-with is not shown, plain forms are not posted
+// (Server.Client posts one, with the pages' cookies), and
 // keys type nothing (use Change). A field's value is its value attribute
 // (a select's selected options, a checkbox's checked attribute), so what a
 // user typed shows in HTML; a textarea's value is kept apart from its text,

@@ -64,8 +64,18 @@ func (p *Page) Click(sel string) {
 			fired = true
 		}
 	}
+	if f := closest(el, func(n *html.Node) bool { return hasAttr(n, protocol.AttrFlash) }); f != nil && ownedBy(p.root, f) {
+		p.send(protocol.NavClearFlash, map[string]any{protocol.ValueKind: attrOr(f, protocol.AttrFlash, "")}, nil, "", nil)
+		fired = true
+	}
+	if a := p.link(el); a != nil {
+		// The browser sends the click's events, then follows the link.
+		p.end()
+		p.follow(a)
+		return
+	}
 	if !fired {
-		p.t.Fatalf("livetest: Click(%q): nothing handles a click on %s: no %s on it or its ancestors, no %s elsewhere (livetest follows no links and submits no plain forms)\n%s",
+		p.t.Fatalf("livetest: Click(%q): nothing handles a click on %s: no %s on it or its ancestors, no %s elsewhere, no link (livetest submits no plain forms)\n%s",
 			sel, describe(el), protocol.AttrClick, protocol.AttrClickAway, p.around(el))
 	}
 	p.end()
@@ -358,6 +368,7 @@ func (p *Page) end() {
 	events := p.action
 	p.action = nil
 	p.settle(events)
+	p.navigated()
 }
 
 // trigger runs el's binding attrName with the binding's values: a JS

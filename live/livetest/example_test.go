@@ -1,6 +1,7 @@
 package livetest_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/templive/templive/examples/events"
 	"github.com/templive/templive/examples/form"
 	"github.com/templive/templive/examples/sound"
+	"github.com/templive/templive/examples/todos"
 	"github.com/templive/templive/examples/upload"
 	"github.com/templive/templive/live"
 	"github.com/templive/templive/live/livetest"
@@ -87,4 +89,18 @@ func ExamplePage_Upload() {
 		t.Errorf("progress %q, want 100%%", got)
 	}
 	p.Click("#save") // the view's ConsumeUploads writes dir/notes.txt
+}
+
+// A click on a link follows it as the browser does: a live-patch link
+// changes the URL without a new view, a live-navigate link joins the next
+// page's view over the same connection.
+func ExamplePage_URL() {
+	app := todos.New(todos.Config{})
+	s := livetest.NewServer(t, app)
+	s.Client().PostForm("http://"+livetest.Host+"/todos/login", url.Values{"name": {"ann"}})
+	p := s.Open("/todos")
+	p.Click("#filter-done")
+	if p.URL() != "/todos?filter=done" || p.Title() != "Todos (0 left)" {
+		t.Errorf("after the filter link: %s, %q", p.URL(), p.Title())
+	}
 }

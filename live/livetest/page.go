@@ -74,6 +74,7 @@ type Page struct {
 	redirect string                 // where the server sent the page (redirect.go)
 	edges    map[edgeKey]*html.Node // the item each viewport binding last fired for (stream.go)
 	acks     map[uint64]*ack        // the uploads Upload is sending (upload.go)
+	navTo    string                 // a PushNavigate to follow once the action is answered (navigate.go)
 }
 
 // A Push is an event the view pushed to the page (Conn.Push,
@@ -386,6 +387,8 @@ func (p *Page) handle(data []byte) {
 	switch kind {
 	case protocol.KindReply:
 		switch {
+		case !p.joined && ref != 0:
+			// The last answers of the view a navigation left: dropped.
 		case !p.joined:
 			p.joined = true
 			p.state(protocol.ClassConnected, protocol.ClassLoading, protocol.ClassDisconnected, protocol.ClassError)
@@ -418,6 +421,9 @@ func (p *Page) handle(data []byte) {
 			}
 		}
 	case protocol.KindPatch:
+		if !p.joined {
+			break // the view a navigation left
+		}
 		p.patch(arg(1), false, nil)
 		p.renders++
 	case protocol.KindError:
@@ -443,7 +449,7 @@ func (p *Page) handle(data []byte) {
 	case protocol.KindReload:
 		var to string
 		if json.Unmarshal(arg(2), &to) == nil && to != "" {
-			p.follow(to) // a redirect: [4, reason, url]
+			p.followRedirect(to) // a redirect: [4, reason, url]
 			break
 		}
 		var reason string
@@ -456,6 +462,9 @@ func (p *Page) handle(data []byte) {
 			payload := arg(i + 1)
 			if payload == nil || string(payload) == "null" {
 				payload = json.RawMessage("{}")
+			}
+			if p.navPush(name, payload) {
+				continue
 			}
 			p.pushes = append(p.pushes, Push{name, append(json.RawMessage(nil), payload...)})
 			p.taken = append(p.taken, false)

@@ -36,9 +36,9 @@ func (p *Page) redirectGET(resp *http.Response) bool {
 	return true
 }
 
-// follow does what the client does with a redirect frame: it stops the
+// followRedirect does what the client does with a redirect frame: it stops the
 // connection (what was pending is lost with the page) and goes.
-func (p *Page) follow(url string) {
+func (p *Page) followRedirect(url string) {
 	p.t.Logf("livetest: %s: the server redirected the page to %s", p.path, url)
 	p.redirect = url
 	c := p.c

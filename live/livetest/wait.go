@@ -57,16 +57,26 @@ func (p *Page) AwaitPush(name string) Push {
 // fails the test, showing the page, when that does not happen in time.
 // Prefer it to AwaitRender when a view renders more than once on its own (a
 // task streaming its progress): the test then states what it waits for.
+//
+// A navigation the view starts meanwhile (Conn.PushNavigate) is followed,
+// and cond is then asked about the new page.
 func (p *Page) WaitFor(cond func(doc *goquery.Document) bool) {
 	p.t.Helper()
-	doc := goquery.NewDocumentFromNode(p.doc)
 	defer func() { p.seen = p.renders }() // the renders it waited through are covered
-	if cond(doc) {
-		return
-	}
-	p.live("WaitFor")
-	if !p.wait("page that meets the condition", func() bool { return cond(doc) }) {
-		p.lost("WaitFor")
+	for {
+		doc := goquery.NewDocumentFromNode(p.doc)
+		if cond(doc) {
+			return
+		}
+		p.live("WaitFor")
+		if !p.wait("page that meets the condition", func() bool { return p.navTo != "" || cond(doc) }) {
+			p.lost("WaitFor")
+			return
+		}
+		if p.navTo == "" {
+			return
+		}
+		p.navigated()
 	}
 }
 

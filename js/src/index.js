@@ -2,6 +2,8 @@
 import { ATTR_ROOT, PUSH_RESERVED, PUSH_SOUND } from "./constants.js";
 import { bindEvents } from "./events.js";
 import { defineLogs } from "./console.js";
+import { bindFocusWrap } from "./focus.js";
+import { lifecycle } from "./lifecycle.js";
 import { hooks } from "./hooks.js";
 import { connect } from "./socket.js";
 import { playSound, syncSounds } from "./sound.js";
@@ -13,9 +15,20 @@ function start() {
     // Development warnings (pushes no hook handles) on loopback only.
     const dev = /^(localhost|127\.|\[::1\]$)/.test(location.hostname);
     const life = hooks(root, (...a) => page.push(...a), dev);
+    const chains = lifecycle(root, (...a) => page.push(...a));
     const page = connect(root, {
       on: {
         ...life,
+        up(again) {
+          life.up(again);
+          chains.up();
+        },
+        down() {
+          life.down();
+          chains.down();
+        },
+        added: chains.added,
+        removing: chains.removing,
         after() {
           life.after();
           syncSounds(root);
@@ -28,6 +41,8 @@ function start() {
     });
     syncSounds(root); // preload
     bindEvents(root, page.push);
+    bindFocusWrap(root);
+    chains.start();
     window.templive.pages.push(page);
   });
 }

@@ -120,11 +120,11 @@ test("dispatch: a bubbling CustomEvent with the values as detail, on each target
   assert.deepEqual(got[2][1], {});
 });
 
-test("push sends one event with its values as strings; chains run in order", () => {
+test("send sends one event with its values as strings; chains run in order", () => {
   const { $, run, pushed } = setup('<button id="b">b</button>');
   const b = $("#b");
   const seen = [];
-  const chain = [["add_class", { names: "x" }], ["push", { event: "inc", value: { n: 2, s: "a" } }], ["remove_class", { names: "x" }]];
+  const chain = [["add_class", { names: "x" }], ["send", { event: "inc", value: { n: 2, s: "a" } }], ["remove_class", { names: "x" }]];
   run(chain, b);
   assert.deepEqual(pushed, [["inc", { n: "2", s: "a" }]]);
   assert.ok(!has(b, "x"));
@@ -134,7 +134,7 @@ test("push sends one event with its values as strings; chains run in order", () 
   assert.deepEqual(seen, [true, false]);
 });
 
-test("a chain without push pushes nothing", () => {
+test("a chain without send sends nothing", () => {
   const { run, pushed } = setup('<div id="x"></div>');
   run([["toggle_class", { names: "a" }], ["show", {}], ["set_attr", { attr: "t", val: "1" }], ["dispatch", { event: "e" }]]);
   assert.equal(pushed.length, 0);
@@ -142,7 +142,7 @@ test("a chain without push pushes nothing", () => {
 
 test("exec runs the chain stored in another element's attribute, for that element", () => {
   const { $, run, pushed, warnings } = setup(
-    '<button id="b">b</button><div id="modal" data-close=\'[["add_class",{"names":"closed"}],["push",{"event":"closed"}]]\'></div>' +
+    '<button id="b">b</button><div id="modal" data-close=\'[["add_class",{"names":"closed"}],["send",{"event":"closed"}]]\'></div>' +
     '<div id="loop" data-self=\'[["exec",{"attr":"data-self"}]]\'></div>',
   );
   run([["exec", { attr: "data-close", to: "#modal" }]], $("#b"));
@@ -188,10 +188,10 @@ test("bad input: a clear warning naming the element; the rest keeps working", ()
   run([["add_class", { names: "z", to: "##bad(" }], ["add_class", { names: "after" }]], x);
   assert.match(warnings[6], /JS command add_class failed/);
   assert.ok(has(x, "after"));
-  run([["push", {}]], x);
-  assert.match(warnings[7], /push without an event/);
-  withWarnings(warnings, () => execute('[["push",{"event":"e"}]]', x));
-  assert.match(warnings[8], /nowhere to push "e"/);
+  run([["send", {}]], x);
+  assert.match(warnings[7], /send without an event/);
+  withWarnings(warnings, () => execute('[["send",{"event":"e"}]]', x));
+  assert.match(warnings[8], /nowhere to send "e"/);
   assert.equal(pushed.length, 0);
 });
 

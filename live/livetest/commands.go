@@ -198,12 +198,12 @@ func (p *Page) command(op string, a *cmdArgs, el *html.Node, push pushFunc, dept
 		for _, t := range p.targets(op, a, el) {
 			p.dispatched = append(p.dispatched, Dispatch{Event: a.Event, Target: describe(t), Detail: jsStrings(a.Value)})
 		}
-	case "push":
+	case protocol.CmdSend:
 		switch {
 		case a.Event == "":
-			p.warn(el, "push without an event")
+			p.warn(el, "send without an event")
 		case push == nil:
-			p.warn(el, fmt.Sprintf("nowhere to push %q", a.Event))
+			p.warn(el, fmt.Sprintf("nowhere to send %q", a.Event))
 		default:
 			push(a.Event, jsStrings(a.Value))
 		}

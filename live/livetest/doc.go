@@ -88,11 +88,11 @@
 //
 // # JS commands
 //
-// A binding whose value is a live.Commands chain runs on the test DOM as it
+// A binding whose value is a js.Commands chain (package live/js) runs on the test DOM as it
 // runs in the browser (js/src/commands.js): add, remove and toggle classes,
 // show, hide and toggle (display), set and remove attributes, focus, exec,
-// with their targets (To, Closest, Inner). Push sends its event and the
-// action waits for the answer; a chain without Push sends nothing, and the
+// with their targets (To, Closest, Inner). Send sends its event and the
+// action waits for the answer; a chain without Send sends nothing, and the
 // test sees the page change without a round trip. Dispatch and PlaySound
 // leave a Dispatch record (Dispatched). What commands change stays through
 // the server's patches, as in the browser. Transitions take no time: their

@@ -61,7 +61,7 @@ func ExamplePage_WaitFor() {
 // trip, which a test can see.
 func ExamplePage_Click_jsCommands() {
 	p := livetest.Open(t, live.NewHandler(events.New, nil), "/menu")
-	p.Click("#menu-button") // live-click={ live.JS().Toggle(live.To("#menu")) }
+	p.Click("#menu-button") // live-click={ js.Toggle(js.To("#menu")) }
 	if !p.Visible("#menu") {
 		t.Error("the menu did not open")
 	}

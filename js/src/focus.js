@@ -18,7 +18,7 @@ export function focusables(box) {
 
 function usable(el, box) {
   const t = el.getAttribute("tabindex");
-  if (el.disabled || (t != null && Number(t) < 0) || el.closest("[inert]")) return false;
+  if (el.disabled || el.closest("fieldset[disabled],[inert]") || (t != null && Number(t) < 0)) return false;
   const win = el.ownerDocument.defaultView;
   for (let n = el; n && n !== box.parentNode; n = n.parentElement) {
     const s = win.getComputedStyle(n);

@@ -365,6 +365,9 @@ func (p *Page) end() {
 // form is the form of a submit.
 func (p *Page) trigger(el *html.Node, attrName string, values url.Values, form *html.Node) {
 	p.t.Helper()
+	if !p.confirmed(el, attrName) {
+		return
+	}
 	a := strings.TrimSpace(attrOr(el, attrName, ""))
 	send := func(name string, extra map[string]string) {
 		v := maps.Clone(values)

@@ -30,6 +30,7 @@ function start() {
         added: chains.added,
         removing: chains.removing,
         after() {
+          chains.flush();
           life.after();
           syncSounds(root);
         },

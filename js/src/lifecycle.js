@@ -9,9 +9,13 @@ import { execute } from "./commands.js";
 import { attrValues } from "./events.js";
 
 // lifecycle returns the runners for root: start() at page load, up() and
-// down() for the connection, added(el) and removing(el) for patch hooks.
-// push is the page's push(name, values, el, loadingClass, held).
+// down() for the connection, added(el) and removing(el) for patch hooks,
+// flush() after each frame's patch. push is the page's push(name, values,
+// el, loadingClass, held). live-mounted chains wait for flush, so that
+// they see the whole patch and their focus changes are not undone by the
+// patch keeping the focused field's focus.
 export function lifecycle(root, push) {
+  let fresh = [];
   const run = (el, attr) => {
     const v = el.getAttribute(attr);
     if (!v || el.closest(`[${ATTR_ROOT}]`) !== root) return;
@@ -22,7 +26,12 @@ export function lifecycle(root, push) {
     start: () => all(ATTR_MOUNTED),
     up: () => all(ATTR_CONNECTED),
     down: () => all(ATTR_DISCONNECTED),
-    added: (el) => run(el, ATTR_MOUNTED),
+    added: (el) => el.hasAttribute(ATTR_MOUNTED) && fresh.push(el),
     removing: (el) => run(el, ATTR_REMOVE),
+    flush() {
+      const els = fresh;
+      fresh = [];
+      els.forEach((el) => el.isConnected && run(el, ATTR_MOUNTED));
+    },
   };
 }

@@ -364,7 +364,10 @@ function keepFocus(root, fn) {
   try {
     return fn();
   } finally {
-    const lost = a.ownerDocument.activeElement !== a;
+    // Lost means blurred by a move (the focus fell back to the body), not
+    // given to another element on purpose (a live-remove chain's PopFocus).
+    const now = a.ownerDocument.activeElement;
+    const lost = now !== a && (!now || now === a.ownerDocument.body);
     const changed = live && readValue(a) !== value;
     if (a.isConnected && (lost || changed)) {
       if (lost) a.focus({ preventScroll: true });

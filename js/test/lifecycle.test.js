@@ -8,6 +8,7 @@ import { bindEvents } from "../src/events.js";
 import { bindFocusWrap } from "../src/focus.js";
 import { lifecycle } from "../src/lifecycle.js";
 import { applyOps } from "../src/patch.js";
+import { execute } from "../src/commands.js";
 
 function setup(html) {
   document.body.innerHTML = `<div live-root>${html}</div>`;
@@ -29,6 +30,8 @@ test("live-mounted runs at start and for each element a patch adds; live-remove 
   const hooks = { added: life.added, removing: life.removing };
   // Insert: the new item's chain runs; the old one's does not run again.
   applyOps(root, [[3, "l", [], 1, `<li id="b" live-mounted='[["add_class",{"names":"new"}],["send",{"event":"seen"}]]'>b</li>`]], hooks);
+  assert.ok(!has($("#b"), "new"), "the chain waits for the end of the frame");
+  life.flush();
   assert.ok(has($("#b"), "new"));
   assert.deepEqual(sent, [["seen", {}, "b"]]);
   // Remove: the chain runs while the element is still in the page.
@@ -127,4 +130,23 @@ test("live-focus-wrap: Tab on the last element goes to the first, Shift+Tab on t
   off();
   $("#b").focus();
   assert.equal(tab($("#b")), false);
+});
+
+test("a live-mounted FocusFirst and a live-remove PopFocus keep the focus they give", () => {
+  const { root, push, $ } = setup(`<button id="open">open</button><div id="box"></div>`);
+  const life = lifecycle(root, push);
+  const hooks = { added: life.added, removing: life.removing };
+  $("#open").focus();
+  execute('[["push_focus",{}]]', $("#open"));
+  applyOps(root, [[3, "box", [], 0, `<div id="dlg" live-mounted='[["focus_first",{}]]' live-remove='[["pop_focus",{}]]'><button id="x">x</button></div>`]], hooks);
+  life.flush();
+  assert.equal(document.activeElement.id, "x");
+  applyOps(root, [[7, "dlg", []]], hooks);
+  assert.equal(document.activeElement.id, "open", "PopFocus, the focused button gone");
+  // The focused field stays in the page: a patch that only moves the focus
+  // by a chain does not take it back.
+  applyOps(root, [[3, "box", [], 0, `<input id="f"><p id="t" live-remove='[["focus",{"to":"#open"}]]'>t</p>`]], hooks);
+  $("#f").focus();
+  applyOps(root, [[7, "t", []]], hooks);
+  assert.equal(document.activeElement.id, "open");
 });

@@ -92,6 +92,26 @@
 // holds; a malformed chain or a target that matches nothing is a console
 // warning naming the element.
 //
+// # Dialogs, focus and lifecycle bindings
+//
+// Chains also run on an element's life and the connection's:
+// live-mounted when the element appears (page load, or added by a patch,
+// once the patch is applied), live-remove just before a patch removes it,
+// live-connected and live-disconnected when the connection joins and drops.
+// live-confirm="Sure?" makes a click or submit binding ask confirm() first;
+// live-ignore-attributes="open" keeps those attributes as the page has them
+// through patches (a <details> the user opened); live-focus-wrap makes Tab
+// and Shift+Tab cycle inside the container. With js.PushFocus,
+// js.FocusFirst and js.PopFocus they make a modal that takes the focus and
+// gives it back:
+//
+//	<button live-click={ js.PushFocus().Send("ask") }>Delete</button>
+//	if v.Asking != nil {
+//		<div class="modal" live-mounted={ js.Show().FocusFirst() } live-remove={ js.PopFocus() }>
+//			<div role="dialog" live-focus-wrap live-keydown="cancel" live-key="Escape">…</div>
+//		</div>
+//	}
+//
 // # Reconnects and form recovery
 //
 // The client reconnects with backoff and shows the connection's state with

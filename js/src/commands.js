@@ -34,7 +34,7 @@ const OPS = {
   [C.CMD_SET_ATTR]: (a, c) => each(a, c, (el) => setAttr(el, a.attr, String(a.val))),
   [C.CMD_REMOVE_ATTR]: (a, c) => each(a, c, (el) => setAttr(el, a.attr, null)),
   // toggle_attr: val alone toggles presence; val and alt swap values.
-  [C.CMD_TOGGLE_ATTR]: (a, c) => each(a, c, (el) => {
+  [C.CMD_TOGGLE_ATTR]: (a, c) => typeof a.attr !== "string" || !a.attr ? warn(c.el, "toggle_attr without an attribute") : each(a, c, (el) => {
     const v = a.val == null ? "" : String(a.val);
     const cur = el.getAttribute(a.attr);
     if (a.alt == null) setAttr(el, a.attr, cur == null ? v : null);
@@ -191,13 +191,21 @@ function transition(el, a, fn, after, phases) {
     on(start, false);
     on(end, true);
   }
-  const done = () => {
+  let ended = false;
+  const done = (skip) => {
+    if (ended) return;
+    ended = true;
     on(t.concat(end), false);
-    if (after) after();
+    if (after && !skip) after();
   };
   const ms = a.time == null ? (t.length + end.length ? DEFAULT_TIME : 0) : a.time;
-  if (ms > 0) setTimeout(done, ms);
-  else done();
+  if (!(ms > 0)) return done();
+  const id = setTimeout(done, ms);
+  // cancel ends the transition now, without its after.
+  return () => {
+    clearTimeout(id);
+    done(true);
+  };
 }
 
 function display(el, v) {
@@ -205,12 +213,22 @@ function display(el, v) {
   record(el).d = v;
 }
 
+// show and hide cancel a hide still waiting for its transition: a dialog
+// opened again while it fades out stays open.
 function show(el, a) {
+  settle(el);
   transition(el, a, () => display(el, a.display || "block"), null, a.in);
 }
 
 function hide(el, a) {
-  transition(el, a, null, () => display(el, "none"), a.out);
+  settle(el);
+  record(el).h = transition(el, a, null, () => display(el, "none"), a.out);
+}
+
+function settle(el) {
+  const r = record(el);
+  if (r.h) r.h();
+  r.h = null;
 }
 
 function hidden(el) {

@@ -13,18 +13,23 @@ const stacks = new WeakMap();
 // focusables lists the elements of box that Tab reaches, in document order:
 // not disabled, not tabindex < 0, not inert, not hidden.
 export function focusables(box) {
-  return Array.from(box.querySelectorAll(FOCUSABLE)).filter((el) => usable(el, box));
+  const seen = new Map(); // element -> shown, shared by the candidates' ancestors
+  return Array.from(box.querySelectorAll(FOCUSABLE)).filter((el) => usable(el, box, seen));
 }
 
-function usable(el, box) {
+function usable(el, box, seen) {
   const t = el.getAttribute("tabindex");
   if (el.disabled || el.closest("fieldset[disabled],[inert]") || (t != null && Number(t) < 0)) return false;
-  const win = el.ownerDocument.defaultView;
-  for (let n = el; n && n !== box.parentNode; n = n.parentElement) {
-    const s = win.getComputedStyle(n);
-    if (n.hidden || s.display === "none" || s.visibility === "hidden") return false;
-  }
-  return true;
+  return shown(el, box, seen);
+}
+
+function shown(n, box, seen) {
+  if (!n || n === box.parentNode || n.nodeType !== 1) return true;
+  if (seen.has(n)) return seen.get(n);
+  const s = n.ownerDocument.defaultView.getComputedStyle(n);
+  const v = !n.hidden && s.display !== "none" && s.visibility !== "hidden" && shown(n.parentElement, box, seen);
+  seen.set(n, v);
+  return v;
 }
 
 export function firstFocusable(box) {

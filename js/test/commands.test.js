@@ -235,3 +235,36 @@ test("sticky: transition classes are kept by a patch during the transition only"
   applyOps(root, [[1, "c", [], "class", "chevron"]], { updated: restore });
   assert.equal($("#c").className, "chevron rotate-180");
 });
+
+test("bad args of the newer ops: warnings, no change, nothing thrown", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const { $, run, warnings } = setup('<button id="b">b</button><div id="d" class="k">d</div>');
+  const b = $("#b");
+  run([["toggle_attr", {}], ["toggle_attr", { attr: "" }], ["toggle_attr", { attr: { x: 1 } }]], b);
+  assert.equal(warnings.filter((w) => /toggle_attr without an attribute, on <button#b>/.test(w)).length, 3);
+  run([["show", { to: "#d", in: "not a list" }], ["hide", { to: "#d", out: [1, null, {}] }], ["show", { to: "#d" }]], b);
+  t.mock.timers.runAll();
+  assert.equal($("#d").className, "k");
+  assert.equal($("#d").style.display, "block");
+  run([["pop_focus", {}], ["pop_focus"], ["push_focus", { to: "#none" }], ["pop_focus", {}]], b);
+  run([["focus_first", { to: "#d" }]], b);
+  assert.match(warnings.at(-1), /nothing focusable inside, on <div#d\.k>/);
+  assert.notEqual(document.activeElement, b);
+});
+
+test("a show cancels a hide still fading out: the element stays shown, without the fade's classes", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const { $, run } = setup('<button id="b">b</button><div id="d" class="k">d</div>');
+  run([["hide", { to: "#d", out: ["fading", "opaque", "faded"], time: 150 }]], $("#b"));
+  assert.equal($("#d").className, "k fading faded");
+  t.mock.timers.tick(50);
+  run([["show", { to: "#d" }]], $("#b"));
+  t.mock.timers.tick(500);
+  assert.equal($("#d").style.display, "block");
+  assert.equal($("#d").className, "k");
+  // A finished hide is not undone later: its end is not run twice.
+  run([["hide", { to: "#d", transition: "x", time: 10 }]], $("#b"));
+  t.mock.timers.tick(20);
+  run([["add_class", { names: "x", to: "#d" }], ["show", { to: "#d" }]], $("#b"));
+  assert.equal($("#d").className, "k x");
+});

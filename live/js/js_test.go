@@ -166,3 +166,24 @@ func ExampleSend() {
 	// Output:
 	// [["hide",{"closest":"dialog"}],["send",{"event":"dismiss","value":{"reason":"cancel"}}]]
 }
+
+func ExampleToggleAttribute() {
+	// A disclosure button: aria-expanded swaps, the panel shows or hides.
+	fmt.Println(js.ToggleAttribute("aria-expanded", "true", "false").Toggle(js.To("#panel")))
+	// Output:
+	// [["toggle_attr",{"attr":"aria-expanded","val":"true","alt":"false"}],["toggle",{"to":["#panel"]}]]
+}
+
+func ExamplePushFocus() {
+	// Open a dialog: remember the opener, fade the dialog in, focus its
+	// first field; closing it gives the focus back.
+	open := js.PushFocus().
+		Show(js.To("#dlg"), js.In("fading", "faded", "opaque"), js.Time(150*time.Millisecond)).
+		FocusFirst(js.To("#dlg"))
+	closeIt := js.Hide(js.To("#dlg"), js.Out("fading", "opaque", "faded")).PopFocus()
+	fmt.Println(open)
+	fmt.Println(closeIt)
+	// Output:
+	// [["push_focus",{}],["show",{"to":["#dlg"],"time":150,"in":["fading","faded","opaque"]}],["focus_first",{"to":["#dlg"]}]]
+	// [["hide",{"to":["#dlg"],"out":["fading","opaque","faded"]}],["pop_focus",{}]]
+}

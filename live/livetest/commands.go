@@ -190,6 +190,10 @@ func (p *Page) command(op string, a *cmdArgs, el *html.Node, push pushFunc, dept
 			p.setAttrSticky(t, a.Attr, val)
 		}
 	case protocol.CmdToggleAttr:
+		if a.Attr == "" {
+			p.warn(el, "toggle_attr without an attribute")
+			return
+		}
 		on := ""
 		if len(a.Val) > 0 && string(a.Val) != "null" {
 			on = jsString(a.Val)

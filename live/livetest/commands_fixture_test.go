@@ -159,3 +159,27 @@ func canon(n *html.Node) string {
 	}
 	return b.String()
 }
+
+// TestNewCommandsBadInput: malformed args of the newer ops are warnings in
+// the browser, so they neither fail a test nor change the page.
+func TestNewCommandsBadInput(t *testing.T) {
+	const page = `<button id="b">b</button><div id="d" class="k">d</div>`
+	for _, chain := range []string{
+		`[["toggle_attr",{}]]`,
+		`[["toggle_attr",{"attr":""}]]`,
+		`[["show",{"to":"#d","in":"not a list"}],["hide",{"to":"#d","out":[1,null,{}]}],["show",{"to":"#d"}]]`,
+		`[["pop_focus",{}],["pop_focus"]]`,
+		`[["focus_first",{"to":"#none"}],["focus_first",{"to":"#d"}]]`,
+		`[["push_focus",{"to":"#none"}],["pop_focus",{}]]`,
+	} {
+		p := fixturePage(t, "", page)
+		p.execute(chain, p.query(t, "#b"), nil, 0, &execBudget{runs: maxRuns})
+		if got := canon(p.root); got != `<button id="b">b</button><div class="k" id="d" style="display: block">d</div>` &&
+			got != `<button id="b">b</button><div class="k" id="d">d</div>` {
+			t.Errorf("%s changed the page to %s", chain, got)
+		}
+		if p.focused != nil {
+			t.Errorf("%s focused %s", chain, describe(p.focused))
+		}
+	}
+}

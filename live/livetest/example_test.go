@@ -10,6 +10,7 @@ import (
 	"github.com/templive/templive/examples/counter"
 	"github.com/templive/templive/examples/events"
 	"github.com/templive/templive/examples/form"
+	"github.com/templive/templive/examples/modal"
 	"github.com/templive/templive/examples/sound"
 	"github.com/templive/templive/live"
 	"github.com/templive/templive/live/livetest"
@@ -73,5 +74,27 @@ func ExamplePage_AwaitPush() {
 	p.Click("#delayed") // the view plays a sound a second later
 	if got := p.AwaitPush("live:sound"); string(got.Payload) != `{"name":"win"}` {
 		t.Errorf("pushed %s", got.Payload)
+	}
+}
+
+// Tab moves the focus as the browser does; inside a live-focus-wrap dialog
+// it cycles, and HasFocus tells where it is.
+func ExamplePage_Tab() {
+	p := livetest.Open(t, live.NewHandler(modal.New, nil), "/modal")
+	p.Click("#file-2 .delete") // the dialog opens and focuses Cancel
+	p.Tab()                    // Delete
+	p.Tab()                    // back to Cancel: the focus stays in the dialog
+	if !p.HasFocus("#confirm-cancel") {
+		t.Error("the focus left the dialog")
+	}
+}
+
+// A live-confirm button asks the test what the user answers.
+func ExamplePage_OnConfirm() {
+	p := livetest.Open(t, live.NewHandler(modal.New, nil), "/modal")
+	p.OnConfirm(func(question string) bool { return question == "Delete every file?" })
+	p.Click("#clear")
+	if n := p.Find("#files li").Length(); n != 0 {
+		t.Errorf("%d files left", n)
 	}
 }

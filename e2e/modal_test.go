@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"testing"
 
 	"github.com/chromedp/cdproto/page"
@@ -138,4 +139,30 @@ func TestModalConfirmAndDetailsInTheBrowser(t *testing.T) {
 	waitFor(t, ctx, "every file to go", `document.querySelectorAll("#files li").length === 0`)
 	waitText(t, ctx, "#log summary", "Deleted (4)")
 	is(t, ctx, `document.querySelector("#log").open`, true)
+}
+
+// TestModalStatusAndHelpInTheBrowser: live-connected and live-disconnected
+// chains follow a real dropped connection; ToggleAttribute swaps
+// aria-expanded on real clicks.
+func TestModalStatusAndHelpInTheBrowser(t *testing.T) {
+	base := startDemo(t, demo.Config{})
+	u, _ := url.Parse(base)
+	p := newProxy(t, u.Host)
+	ctx := newBrowser(t)
+	run(t, ctx, chromedp.Navigate(p.URL()+"/modal"))
+	waitFor(t, ctx, "the live connection", connected)
+	const on, off = `document.querySelector("#status-on").offsetParent !== null`, `document.querySelector("#status-off").offsetParent !== null`
+	waitFor(t, ctx, "the live status", on+` && !(`+off+`)`)
+
+	for _, want := range []string{"true", "false", "true"} {
+		click(t, ctx, "#help-toggle")
+		is(t, ctx, fmt.Sprintf(`document.querySelector("#help-toggle").getAttribute("aria-expanded") === %q`, want), true)
+		is(t, ctx, `document.querySelector("#help").offsetParent !== null`, want == "true")
+	}
+
+	p.setDown(true)
+	p.cut()
+	waitFor(t, ctx, "the offline status", off+` && !(`+on+`)`)
+	p.setDown(false)
+	waitFor(t, ctx, "the live status again", connected+` && `+on+` && !(`+off+`)`)
 }

@@ -187,7 +187,7 @@ test("live-click-away: a click outside a visible element; before the click that 
   assert.equal(sent.filter((s) => s.name === "closed").length, 1, "a hidden element hears no click-away");
 });
 
-test("JS commands on a binding: no push without a push op; one push with the binding's values", () => {
+test("JS commands on a binding: no event without a send op; one event with the binding's values", () => {
   const { root, sent } = setup(
     '<div id="card" live-click=\'[["toggle_class",{"names":"hidden","inner":".body"}]]\'><p class="body hidden">b</p></div>' +
     '<button id="b" live-value-id="7" live-click=\'[["add_class",{"names":"on"}],["send",{"event":"pick","value":{"n":"1","id":"8"}}]]\'>b</button>' +

@@ -47,8 +47,8 @@ type cmdArgs struct {
 	Sound      string                     `json:"sound"`
 }
 
-// pushFunc sends a chain's push: the binding's values with extra over them.
-type pushFunc func(name string, extra map[string]string)
+// sendFunc sends a chain's send op: the binding's values with extra over them.
+type sendFunc func(name string, extra map[string]string)
 
 // sticky is what commands changed on an element: re-applied after every
 // patch of it.
@@ -128,7 +128,7 @@ func (p *Page) restoreAll() {
 // execute runs the chain held in a binding or exec attribute for el. A
 // malformed chain or an op livetest does not know is an error; what the
 // browser only warns about (a target that matches nothing) is logged.
-func (p *Page) execute(chain string, el *html.Node, push pushFunc, depth int, budget *execBudget) {
+func (p *Page) execute(chain string, el *html.Node, push sendFunc, depth int, budget *execBudget) {
 	p.t.Helper()
 	if budget.runs--; budget.runs < 0 {
 		if budget.runs == -1 {
@@ -159,7 +159,7 @@ func (p *Page) execute(chain string, el *html.Node, push pushFunc, depth int, bu
 	}
 }
 
-func (p *Page) command(op string, a *cmdArgs, el *html.Node, push pushFunc, depth int, budget *execBudget) {
+func (p *Page) command(op string, a *cmdArgs, el *html.Node, push sendFunc, depth int, budget *execBudget) {
 	p.t.Helper()
 	switch op {
 	case protocol.CmdAddClass, protocol.CmdRemoveClass, protocol.CmdToggleClass:

@@ -373,7 +373,7 @@ func (p *Page) end() {
 }
 
 // trigger runs el's binding attrName with the binding's values: a JS
-// command chain, whose pushes send events, or an event name, sent at once.
+// command chain, whose send ops send events, or an event name, sent at once.
 // form is the form of a submit.
 func (p *Page) trigger(el *html.Node, attrName string, values url.Values, form *html.Node) {
 	p.t.Helper()

@@ -163,10 +163,12 @@ func (p *Page) popFocus() {
 	}
 }
 
-// Tab presses Tab, as a user does: the focus moves to the next element Tab
-// reaches in the document, or, inside a live-focus-wrap container, cycles
-// within it (the last element goes back to the first). Focus and blur
-// bindings run as they do in the browser.
+// Tab presses Tab, as a user does: the focused element's live-keydown and
+// the page's live-window-keydown bindings get the key, then the focus moves
+// to the next element Tab reaches in the document, or, inside a
+// live-focus-wrap container, cycles within it (the last element goes back
+// to the first). Focus and blur bindings run as they do in the browser.
+// Positive tabindex values do not reorder the elements.
 func (p *Page) Tab() {
 	p.t.Helper()
 	p.tab(false)
@@ -182,6 +184,24 @@ func (p *Page) tab(back bool) {
 	p.t.Helper()
 	p.begin()
 	defer p.end()
+	// The key's own bindings run first, as in the browser, where they
+	// listen before the focus moves.
+	var mods []string
+	if back {
+		mods = []string{protocol.ValueShiftKey}
+	}
+	for _, w := range p.bound(protocol.AttrWindowKeydown) {
+		if v := keyValues(w, "Tab", mods); v != nil {
+			p.trigger(w, protocol.AttrWindowKeydown, v, nil)
+		}
+	}
+	if f := p.focused; f != nil && inTree(p.doc, f) {
+		if x := p.closestBound(f, protocol.AttrKeydown); x != nil {
+			if v := keyValues(x, "Tab", mods); v != nil {
+				p.trigger(x, protocol.AttrKeydown, v, nil)
+			}
+		}
+	}
 	if f := p.focused; f != nil {
 		if box := closest(f, func(n *html.Node) bool { return hasAttr(n, protocol.AttrFocusWrap) }); box != nil && ownedBy(p.root, box) {
 			list := p.focusables(box)

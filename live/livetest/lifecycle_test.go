@@ -50,3 +50,19 @@ func TestIgnoreAttributes(t *testing.T) {
 		t.Fatalf("after the server closed both: kept %v, plain %v", open("#kept"), open("#plain"))
 	}
 }
+
+// TestTabRunsKeyBindings: Tab is a key press first: the focused element's
+// live-keydown gets it (here a chain that marks the field), then the focus
+// moves.
+func TestTabRunsKeyBindings(t *testing.T) {
+	p := livetest.Open(t, fixedPage(`<input id="a" live-keydown='[["add_class",{"names":"left"}]]' live-key="Tab"><input id="b" live-keydown='[["add_class",{"names":"left"}]]' live-key="Escape">`), "/tab")
+	p.Focus("#a")
+	p.Tab()
+	if !p.Get("#a").HasClass("left") || !p.HasFocus("#b") {
+		t.Fatalf("after Tab:\n%s", p.HTML())
+	}
+	p.ShiftTab()
+	if p.Get("#b").HasClass("left") || !p.HasFocus("#a") {
+		t.Fatalf("after Shift+Tab, a binding for Escape ran, or the focus is elsewhere:\n%s", p.HTML())
+	}
+}

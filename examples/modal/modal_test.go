@@ -3,6 +3,7 @@ package modal_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/templive/templive/examples/layout"
@@ -224,5 +225,24 @@ func TestConnectionStatus(t *testing.T) {
 	p.Reconnect()
 	if !p.Visible("#status-on") || p.Visible("#status-off") {
 		t.Fatal("reconnected, but the status says otherwise")
+	}
+}
+
+// TestBadInput: an id that is no number or names no file is an error the
+// browser gets, and the files are as they were.
+func TestBadInput(t *testing.T) {
+	v := modal.New().(*modal.View)
+	for _, e := range []live.Event{
+		{Name: "ask", Values: url.Values{"id": {"99"}}},
+		{Name: "delete", Values: url.Values{"id": {"x"}}},
+		{Name: "delete"},
+		{Name: "levitate"},
+	} {
+		if err := v.HandleEvent(context.Background(), nil, e); err == nil {
+			t.Errorf("%s %v: no error", e.Name, e.Values)
+		}
+	}
+	if len(v.Files) != 3 || v.Asking != nil || len(v.Log) != 0 {
+		t.Errorf("bad events changed the view: %+v", v)
 	}
 }

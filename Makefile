@@ -34,8 +34,8 @@ js: node_modules
 # Generated Go and the built client are committed; CI proves they match
 # their sources.
 fresh: generate js
-	@if [ -n "$$(git status --porcelain -- '*_templ.go' js/dist)" ]; then \
-		git status --short -- '*_templ.go' js/dist; \
+	@if [ -n "$$(git status --porcelain -- '*_templ.go' js/dist internal/jsbundle)" ]; then \
+		git status --short -- '*_templ.go' js/dist internal/jsbundle; \
 		echo "generated files are stale: run 'make generate js' and commit them"; exit 1; fi
 
 vet:

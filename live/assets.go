@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/templive/templive/js"
+	"github.com/templive/templive/internal/jsbundle"
 )
 
 // clientScript is the embedded client bundle, served under a
@@ -22,7 +22,7 @@ type clientScript struct {
 }
 
 var loadClient = sync.OnceValue(func() *clientScript {
-	raw := js.Bundle()
+	raw := jsbundle.Bundle()
 	sum := sha256.Sum256(raw)
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)

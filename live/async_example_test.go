@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/templive/templive/live"
+	"github.com/templive/templive/live/js"
 )
 
 // Report builds a report in the background and shows its progress.
@@ -158,6 +159,6 @@ func ExampleCommands_PlaySound() {
 	if full {
 		sound = "donk"
 	}
-	fmt.Println(live.JS().PlaySound(sound).Push("inc"))
-	// Output: [["play_sound",{"sound":"donk"}],["push",{"event":"inc"}]]
+	fmt.Println(js.PlaySound(sound).Send("inc"))
+	// Output: [["play_sound",{"sound":"donk"}],["send",{"event":"inc"}]]
 }

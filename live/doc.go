@@ -72,24 +72,45 @@
 //
 // A binding can run commands in the browser instead of, or besides,
 // sending an event: toggling classes, showing, hiding, setting attributes,
-// focusing, dispatching DOM events. Build a chain with JS and put it where
-// an event name goes; Push sends a server event from the chain.
+// focusing, dispatching DOM events. Build a chain with package live/js and
+// put it where an event name goes; js.Send sends a server event from the
+// chain.
 //
 //	templ card(title string) {
 //		<li class="card" live-click={ expand }>…</li>
 //	}
 //
-//	var expand = live.JS().
-//		ToggleClass("hidden", live.Inner(".details")).
-//		ToggleClass("rotate-180", live.Inner(".chevron"), live.Transition("turning"), live.Time(300*time.Millisecond))
+//	var expand = js.
+//		ToggleClass("hidden", js.Inner(".details")).
+//		ToggleClass("rotate-180", js.Inner(".chevron"), js.Transition("turning"), js.Time(300*time.Millisecond))
 //
-// A chain without Push never uses the connection. Targets are the element
+// A chain without Send never uses the connection. Targets are the element
 // itself, To (selectors), Closest or Inner (relative to the element, so one
 // chain serves every item of a list). What commands change on an element is
 // sticky: server patches of that element keep it. A chain is JSON data that
 // the client interprets, not script, so a strict Content-Security-Policy
 // holds; a malformed chain or a target that matches nothing is a console
 // warning naming the element.
+//
+// # Dialogs, focus and lifecycle bindings
+//
+// Chains also run on an element's life and the connection's:
+// live-mounted when the element appears (page load, or added by a patch,
+// once the patch is applied), live-remove just before a patch removes it,
+// live-connected and live-disconnected when the connection joins and drops.
+// live-confirm="Sure?" makes a click or submit binding ask confirm() first;
+// live-ignore-attributes="open" keeps those attributes as the page has them
+// through patches (a <details> the user opened); live-focus-wrap makes Tab
+// and Shift+Tab cycle inside the container. With js.PushFocus,
+// js.FocusFirst and js.PopFocus they make a modal that takes the focus and
+// gives it back:
+//
+//	<button live-click={ js.PushFocus().Send("ask") }>Delete</button>
+//	if v.Asking != nil {
+//		<div class="modal" live-mounted={ js.Show().FocusFirst() } live-remove={ js.PopFocus() }>
+//			<div role="dialog" live-focus-wrap live-keydown="cancel" live-key="Escape">…</div>
+//		</div>
+//	}
 //
 // # Reconnects and form recovery
 //
@@ -228,7 +249,7 @@
 //
 //	<section live-sounds='{"click":"/s/click.wav","win":{"url":"/s/win.wav","volume":0.8}}'>
 //
-// and the client preloads them. JS().PlaySound(name) plays one in the
+// and the client preloads them. js.PlaySound(name) plays one in the
 // browser on a click, with no round trip; a view picks the name as it
 // renders, from its state. Conn.PlaySound plays one later, from the server.
 // Browsers refuse sound on a page the user has not interacted with yet:

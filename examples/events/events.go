@@ -11,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/templive/templive/live"
+	"github.com/templive/templive/live/js"
 )
 
 // SaveDelay is how long the demo's Save takes, so that its disabled state
@@ -75,6 +76,6 @@ func (v *View) HandleEvent(ctx context.Context, _ *live.Conn, e live.Event) erro
 // is on the box around the button and the menu, so that a click on the
 // button is not also a click away.
 var (
-	toggleMenu = live.JS().Toggle(live.To("#menu"))
-	closeMenu  = live.JS().Hide(live.Inner("#menu"))
+	toggleMenu = js.Toggle(js.To("#menu"))
+	closeMenu  = js.Hide(js.Inner("#menu"))
 )

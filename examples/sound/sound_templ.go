@@ -11,7 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"strconv"
 
-	"github.com/templive/templive/live"
+	"github.com/templive/templive/live/js"
 )
 
 func page(v *View) templ.Component {
@@ -89,9 +89,9 @@ func page(v *View) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var5 string
-			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(live.JS().PlaySound(v.IncSound()).Push("inc"))
+			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(js.PlaySound(v.IncSound()).Send("inc"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `examples/sound/sound.templ`, Line: 21, Col: 79}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `examples/sound/sound.templ`, Line: 21, Col: 72}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {

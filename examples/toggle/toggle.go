@@ -11,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/templive/templive/live"
+	"github.com/templive/templive/live/js"
 )
 
 // View is the page's server state: only the count of bumps. Which sections
@@ -51,20 +52,20 @@ var items = []Item{
 
 // turning rotates a chevron through a 300 ms CSS transition (demo.css:
 // .turning carries the transition, .rotate-180 the rotation).
-var turning = []live.CommandOption{live.Transition("turning"), live.Time(300 * time.Millisecond)}
+var turning = []js.Option{js.Transition("turning"), js.Time(300 * time.Millisecond)}
 
 var (
 	// example1 toggles one element, by id.
-	example1 = live.JS().ToggleClass("hidden", live.To("#toggled-content"))
+	example1 = js.ToggleClass("hidden", js.To("#toggled-content"))
 	// example2 toggles two elements at once, by a list of selectors.
-	example2 = live.JS().ToggleClass("hidden", live.To("#example-2 > .title-content", "#example-2 > .expanded-content"))
+	example2 = js.ToggleClass("hidden", js.To("#example-2 > .title-content", "#example-2 > .expanded-content"))
 	// example3 reveals the content and turns the chevron.
-	example3 = live.JS().
-			ToggleClass("hidden", live.To("#example-3 > .expanded-content")).
-			ToggleClass("rotate-180", append(turning, live.To("#example-3 .chevron"))...)
+	example3 = js.
+			ToggleClass("hidden", js.To("#example-3 > .expanded-content")).
+			ToggleClass("rotate-180", append(turning, js.To("#example-3 .chevron"))...)
 	// expand is defined once and reused by every list item: relative
 	// targets find the item's own children, so no id is built per item.
-	expand = live.JS().
-		ToggleClass("hidden", live.Inner(".expanded-content")).
-		ToggleClass("rotate-180", append(turning, live.Inner(".chevron"))...)
+	expand = js.
+		ToggleClass("hidden", js.Inner(".expanded-content")).
+		ToggleClass("rotate-180", append(turning, js.Inner(".chevron"))...)
 )

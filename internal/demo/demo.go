@@ -28,6 +28,7 @@ import (
 	"github.com/templive/templive/examples/feed"
 	"github.com/templive/templive/examples/form"
 	"github.com/templive/templive/examples/layout"
+	"github.com/templive/templive/examples/modal"
 	"github.com/templive/templive/examples/shop"
 	"github.com/templive/templive/examples/sound"
 	"github.com/templive/templive/examples/todos"
@@ -112,6 +113,7 @@ func New(cfg Config) *Site {
 		{layout.Demo{Path: "/counter", Title: "Counter", About: "a number and two buttons"}, live.NewHandler(counter.New, opts("Counter"))},
 		{layout.Demo{Path: "/toggle", Title: "Toggle classes", About: "JS commands: toggle classes in the browser, no round trip"}, live.NewHandler(toggle.New, opts("Toggle classes"))},
 		{layout.Demo{Path: "/events", Title: "Events", About: "debounce, throttle, disable-with, keys, focus, click-away"}, live.NewHandler(events.New, opts("Events"))},
+		{layout.Demo{Path: "/modal", Title: "Dialogs", About: "JS commands: dialogs with transitions, a focus trap, confirm, lifecycle bindings"}, live.NewHandler(modal.New, opts("Dialogs"))},
 		{layout.Demo{Path: "/sound", Title: "Sound", About: "sounds chosen by server state, played on click or pushed later"}, live.NewHandler(sound.New, soundOpts)},
 		{layout.Demo{Path: "/async", Title: "Async", About: "a task that streams its progress, can be cancelled, and may fail"}, live.NewHandler(async.New, opts("Async"))},
 		{layout.Demo{Path: "/form", Title: "Form", About: "form auto-recovery: kill the server, keep what you typed"}, live.NewHandler(form.New, opts("Form"))},

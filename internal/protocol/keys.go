@@ -218,3 +218,60 @@ const (
 	EventLoadingStart = "templive:page-loading-start"
 	EventLoadingStop  = "templive:page-loading-stop"
 )
+
+// JS command ops: a chain is [[op, args], ...] (live/js).
+const (
+	CmdAddClass    = "add_class"
+	CmdRemoveClass = "remove_class"
+	CmdToggleClass = "toggle_class"
+	CmdShow        = "show"
+	CmdHide        = "hide"
+	CmdToggle      = "toggle"
+	CmdSetAttr     = "set_attr"
+	CmdRemoveAttr  = "remove_attr"
+	CmdToggleAttr  = "toggle_attr"
+	CmdFocus       = "focus"
+	CmdFocusFirst  = "focus_first"
+	CmdPushFocus   = "push_focus"
+	CmdPopFocus    = "pop_focus"
+	CmdDispatch    = "dispatch"
+	CmdSend        = "send"
+	CmdExec        = "exec"
+	CmdPlaySound   = "play_sound"
+)
+
+// Keys of a JS command's args object.
+const (
+	ArgNames      = "names"
+	ArgEvent      = "event"
+	ArgAttr       = "attr"
+	ArgVal        = "val"
+	ArgAlt        = "alt"
+	ArgTo         = "to"
+	ArgClosest    = "closest"
+	ArgInner      = "inner"
+	ArgTime       = "time"
+	ArgTransition = "transition"
+	ArgIn         = "in"
+	ArgOut        = "out"
+	ArgDisplay    = "display"
+	ArgValue      = "value"
+	ArgSound      = "sound"
+)
+
+// Bindings that run JS command chains on an element's life and the page's.
+const (
+	// live-mounted: when the element appears (page load, or added by a patch).
+	AttrMounted = "live-mounted"
+	// live-remove: just before a patch removes the element.
+	AttrRemove = "live-remove"
+	// live-connected, live-disconnected: when the connection joins, drops.
+	AttrConnected    = "live-connected"
+	AttrDisconnected = "live-disconnected"
+	// live-confirm="Sure?": a click or submit binding asks confirm() first.
+	AttrConfirm = "live-confirm"
+	// live-ignore-attributes="open style": patches leave these attributes alone.
+	AttrIgnoreAttributes = "live-ignore-attributes"
+	// live-focus-wrap: Tab and Shift+Tab cycle within the container.
+	AttrFocusWrap = "live-focus-wrap"
+)

@@ -1,11 +1,13 @@
 // JS commands: chains of client-side DOM changes that a live-* binding runs
 // instead of, or besides, sending a server event. The server renders a chain
-// as JSON data (live/js.go), [[op, args], ...]; this module interprets it:
-// no eval, no inline script, so a strict Content-Security-Policy holds.
+// as JSON data (live/js), [[op, args], ...]; this module interprets it:
+// no eval, no inline script, so a strict Content-Security-Policy holds. Op
+// names and args keys are constants.js's CMD_* and ARG_*.
 //
 // Classes, attributes and display set by commands are sticky: patches of the
 // same elements keep them (restore runs after every patch of an element).
-import { ATTR_ROOT } from "./constants.js";
+import * as C from "./constants.js";
+import { firstFocusable, popFocus, pushFocus } from "./focus.js";
 import { playSound } from "./sound.js";
 
 // DEFAULT_TIME is how long (ms) transition classes stay when no time is given.
@@ -19,26 +21,45 @@ const MAX_RUNS = 1000;
 
 // OPS maps an op name to fn(args, ctx); ctx is {el, push, depth, budget}: el
 // is the element the chain runs for, push(name, values) sends a server
-// event; depth and budget bound exec. No
-// prototype: an op named "constructor" must not find Object's.
+// event; depth and budget bound exec. No prototype: an op named
+// "constructor" must not find Object's.
 const OPS = {
   __proto__: null,
-  add_class: classOp(true),
-  remove_class: classOp(false),
-  toggle_class: classOp(null),
-  show: (a, c) => each(a, c, (el) => show(el, a)),
-  hide: (a, c) => each(a, c, (el) => hide(el, a)),
-  toggle: (a, c) => each(a, c, (el) => (hidden(el) ? show : hide)(el, a)),
-  set_attr: (a, c) => each(a, c, (el) => setAttr(el, a.attr, String(a.val))),
-  remove_attr: (a, c) => each(a, c, (el) => setAttr(el, a.attr, null)),
-  focus: (a, c) => each(a, c, (el) => el.focus(), true),
-  dispatch: (a, c) => each(a, c, (el) => {
+  [C.CMD_ADD_CLASS]: classOp(true),
+  [C.CMD_REMOVE_CLASS]: classOp(false),
+  [C.CMD_TOGGLE_CLASS]: classOp(null),
+  [C.CMD_SHOW]: (a, c) => each(a, c, (el) => show(el, a)),
+  [C.CMD_HIDE]: (a, c) => each(a, c, (el) => hide(el, a)),
+  [C.CMD_TOGGLE]: (a, c) => each(a, c, (el) => (hidden(el) ? show : hide)(el, a)),
+  [C.CMD_SET_ATTR]: (a, c) => each(a, c, (el) => setAttr(el, a.attr, String(a.val))),
+  [C.CMD_REMOVE_ATTR]: (a, c) => each(a, c, (el) => setAttr(el, a.attr, null)),
+  // toggle_attr: val alone toggles presence; val and alt swap values.
+  [C.CMD_TOGGLE_ATTR]: (a, c) => typeof a.attr !== "string" || !a.attr ? warn(c.el, "toggle_attr without an attribute") : each(a, c, (el) => {
+    const v = a.val == null ? "" : String(a.val);
+    const cur = el.getAttribute(a.attr);
+    if (a.alt == null) setAttr(el, a.attr, cur == null ? v : null);
+    else setAttr(el, a.attr, cur === v ? String(a.alt) : v);
+  }),
+  [C.CMD_FOCUS]: (a, c) => each(a, c, (el) => el.focus(), true),
+  [C.CMD_FOCUS_FIRST]: (a, c) => each(a, c, (el) => {
+    const f = firstFocusable(el);
+    if (f) f.focus();
+    else warn(el, "nothing focusable inside");
+  }, true),
+  // push_focus remembers the target when the command names one, else the
+  // focused element.
+  [C.CMD_PUSH_FOCUS]: (a, c) => {
+    if (a.to || a.closest || a.inner) each(a, c, pushFocus, true);
+    else pushFocus(c.el.ownerDocument.activeElement);
+  },
+  [C.CMD_POP_FOCUS]: (a, c) => popFocus(c.el.ownerDocument),
+  [C.CMD_DISPATCH]: (a, c) => each(a, c, (el) => {
     const W = el.ownerDocument.defaultView;
     el.dispatchEvent(new W.CustomEvent(a.event, { bubbles: true, detail: a.value || {} }));
   }),
-  push: (a, c) => {
-    if (!a.event || typeof a.event !== "string") return warn(c.el, "push without an event");
-    if (!c.push) return warn(c.el, `nowhere to push "${a.event}"`);
+  [C.CMD_SEND]: (a, c) => {
+    if (!a.event || typeof a.event !== "string") return warn(c.el, "send without an event");
+    if (!c.push) return warn(c.el, `nowhere to send "${a.event}"`);
     // Event values travel as strings.
     const v = {};
     for (const k in a.value) v[k] = String(a.value[k]);
@@ -46,8 +67,8 @@ const OPS = {
   },
   // play_sound plays a sound declared by a live-sounds container of the
   // element's live root (sound.js).
-  play_sound: (a, c) => playSound(c.el.closest(`[${ATTR_ROOT}]`) || c.el.ownerDocument.body, a.sound, a),
-  exec: (a, c) => {
+  [C.CMD_PLAY_SOUND]: (a, c) => playSound(c.el.closest(`[${C.ATTR_ROOT}]`) || c.el.ownerDocument.body, a.sound, a),
+  [C.CMD_EXEC]: (a, c) => {
     if (c.depth >= MAX_DEPTH) return warn(c.el, "exec nested too deep");
     each(a, c, (el) => {
       const v = el.getAttribute(a.attr);
@@ -148,25 +169,43 @@ function words(s) {
 }
 
 // transition runs fn with args' transition classes on el, which stay for
-// args' time, and then runs after: at once when there is no time.
-function transition(el, a, fn, after) {
-  const t = words(a.transition);
+// args' time, and then runs after: at once when there is no time. phases
+// (args.in or args.out), [run, start, end], is a three-phase transition:
+// run and start go on before fn, start is swapped for end at once after
+// (a forced style flush between makes CSS transition from one to the
+// other), and run and end come off at the end.
+function transition(el, a, fn, after, phases) {
+  const p = Array.isArray(phases) ? phases.map(words) : [[], [], []];
+  const t = words(a.transition).concat(p[0] || []);
+  const [start = [], end = []] = p.slice(1);
   const r = record(el);
-  t.forEach((n) => {
-    el.classList.add(n);
-    r.c.set(n, true);
+  const on = (ns, v) => ns.forEach((n) => {
+    el.classList.toggle(n, v);
+    if (v) r.c.set(n, true);
+    else r.c.delete(n);
   });
+  on(t.concat(start), true);
   if (fn) fn();
-  const end = () => {
-    t.forEach((n) => {
-      r.c.delete(n);
-      el.classList.remove(n);
-    });
-    if (after) after();
+  if (start.length || end.length) {
+    void el.offsetWidth;
+    on(start, false);
+    on(end, true);
+  }
+  let ended = false;
+  const done = (skip) => {
+    if (ended) return;
+    ended = true;
+    on(t.concat(end), false);
+    if (after && !skip) after();
   };
-  const ms = a.time == null ? (t.length ? DEFAULT_TIME : 0) : a.time;
-  if (ms > 0) setTimeout(end, ms);
-  else end();
+  const ms = a.time == null ? (t.length + end.length ? DEFAULT_TIME : 0) : a.time;
+  if (!(ms > 0)) return done();
+  const id = setTimeout(done, ms);
+  // cancel ends the transition now, without its after.
+  return () => {
+    clearTimeout(id);
+    done(true);
+  };
 }
 
 function display(el, v) {
@@ -174,12 +213,22 @@ function display(el, v) {
   record(el).d = v;
 }
 
+// show and hide cancel a hide still waiting for its transition: a dialog
+// opened again while it fades out stays open.
 function show(el, a) {
-  transition(el, a, () => display(el, a.display || "block"));
+  settle(el);
+  transition(el, a, () => display(el, a.display || "block"), null, a.in);
 }
 
 function hide(el, a) {
-  transition(el, a, null, () => display(el, "none"));
+  settle(el);
+  record(el).h = transition(el, a, null, () => display(el, "none"), a.out);
+}
+
+function settle(el) {
+  const r = record(el);
+  if (r.h) r.h();
+  r.h = null;
 }
 
 function hidden(el) {

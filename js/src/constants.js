@@ -181,3 +181,54 @@ export const PUSH_TITLE = "live:title";
 // Dispatched on window around a patch or a navigation, for a progress bar: detail {kind, to}.
 export const EVENT_LOADING_START = "templive:page-loading-start";
 export const EVENT_LOADING_STOP = "templive:page-loading-stop";
+
+// JS command ops: a chain is [[op, args], ...] (live/js).
+export const CMD_ADD_CLASS = "add_class";
+export const CMD_REMOVE_CLASS = "remove_class";
+export const CMD_TOGGLE_CLASS = "toggle_class";
+export const CMD_SHOW = "show";
+export const CMD_HIDE = "hide";
+export const CMD_TOGGLE = "toggle";
+export const CMD_SET_ATTR = "set_attr";
+export const CMD_REMOVE_ATTR = "remove_attr";
+export const CMD_TOGGLE_ATTR = "toggle_attr";
+export const CMD_FOCUS = "focus";
+export const CMD_FOCUS_FIRST = "focus_first";
+export const CMD_PUSH_FOCUS = "push_focus";
+export const CMD_POP_FOCUS = "pop_focus";
+export const CMD_DISPATCH = "dispatch";
+export const CMD_SEND = "send";
+export const CMD_EXEC = "exec";
+export const CMD_PLAY_SOUND = "play_sound";
+
+// Keys of a JS command's args object.
+export const ARG_NAMES = "names";
+export const ARG_EVENT = "event";
+export const ARG_ATTR = "attr";
+export const ARG_VAL = "val";
+export const ARG_ALT = "alt";
+export const ARG_TO = "to";
+export const ARG_CLOSEST = "closest";
+export const ARG_INNER = "inner";
+export const ARG_TIME = "time";
+export const ARG_TRANSITION = "transition";
+export const ARG_IN = "in";
+export const ARG_OUT = "out";
+export const ARG_DISPLAY = "display";
+export const ARG_VALUE = "value";
+export const ARG_SOUND = "sound";
+
+// Bindings that run JS command chains on an element's life and the page's.
+// live-mounted: when the element appears (page load, or added by a patch).
+export const ATTR_MOUNTED = "live-mounted";
+// live-remove: just before a patch removes the element.
+export const ATTR_REMOVE = "live-remove";
+// live-connected, live-disconnected: when the connection joins, drops.
+export const ATTR_CONNECTED = "live-connected";
+export const ATTR_DISCONNECTED = "live-disconnected";
+// live-confirm="Sure?": a click or submit binding asks confirm() first.
+export const ATTR_CONFIRM = "live-confirm";
+// live-ignore-attributes="open style": patches leave these attributes alone.
+export const ATTR_IGNORE_ATTRIBUTES = "live-ignore-attributes";
+// live-focus-wrap: Tab and Shift+Tab cycle within the container.
+export const ATTR_FOCUS_WRAP = "live-focus-wrap";

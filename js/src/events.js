@@ -6,6 +6,7 @@ import {
   ATTR_CHANGE,
   ATTR_CLICK,
   ATTR_CLICK_AWAY,
+  ATTR_CONFIRM,
   ATTR_DISABLE_WITH,
   ATTR_FOCUS,
   ATTR_KEY,
@@ -83,9 +84,12 @@ export function bindEvents(root, push) {
   return () => off.forEach((f) => f());
 }
 
-// trigger runs el's binding attr: a JS command chain (its push ops send
-// events) or the name of a server event.
+// trigger runs el's binding attr: a JS command chain (its send ops send
+// events) or the name of a server event. A click or submit binding of an
+// element with live-confirm runs only if the user confirms.
 function trigger(el, attr, values, push) {
+  const ask = el.getAttribute(ATTR_CONFIRM);
+  if (ask != null && (attr === ATTR_CLICK || attr === ATTR_SUBMIT) && !el.ownerDocument.defaultView.confirm(ask)) return;
   const a = (el.getAttribute(attr) || "").trim();
   const send = (name, extra) =>
     push(name, Object.assign({}, values, extra), el, attr + LOADING_SUFFIX, disableWith(el, attr === ATTR_SUBMIT));

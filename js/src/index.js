@@ -2,6 +2,8 @@
 import { ATTR_ROOT, PUSH_RESERVED, PUSH_SOUND } from "./constants.js";
 import { bindEvents } from "./events.js";
 import { defineLogs } from "./console.js";
+import { bindFocusWrap } from "./focus.js";
+import { lifecycle } from "./lifecycle.js";
 import { hooks } from "./hooks.js";
 import { navigation } from "./navigate.js";
 import { connect } from "./socket.js";
@@ -18,14 +20,23 @@ function start() {
     const life = hooks(root, (...a) => page.push(...a), dev);
     let watch = null; // viewport(), once the page exists
     let uploads = null; // bound once the page exists
+    const chains = lifecycle(root, (...a) => page.push(...a));
     const page = connect(root, {
       on: {
         ...life,
         up(again) {
           life.up(again);
+          chains.up();
           if (uploads) uploads.up();
         },
+        down() {
+          life.down();
+          chains.down();
+        },
+        added: chains.added,
+        removing: chains.removing,
         after() {
+          chains.flush();
           life.after();
           syncSounds(root);
           if (watch) watch(); // the items at a stream's edges may have changed
@@ -47,6 +58,8 @@ function start() {
     bindEvents(root, page.push);
     watch = viewport(root, page.push);
     uploads = bindUploads(root, page);
+    bindFocusWrap(root);
+    chains.start();
     window.templive.pages.push(page);
   });
 }

@@ -7,6 +7,7 @@
 import morphdom from "morphdom";
 import {
   ATTR_IGNORE,
+  ATTR_IGNORE_ATTRIBUTES,
   NS_MATH,
   NS_SVG,
   NS_XLINK,
@@ -68,7 +69,10 @@ export class DriftError extends Error {
 //   updated(el): after el's attributes or children were changed by an op or
 //     a morph (JS commands re-apply sticky classes here).
 //   added(el): after el was added to the page (for each added element).
+//   removing(el): before el is removed (for each element to be removed).
 //   discarded(el): after el was removed (for each removed element).
+// An element's live-ignore-attributes="open style" keeps those attributes
+// as the page has them, whatever the ops say.
 // It throws DriftError when a target or path does not resolve or names a node
 // of the wrong type; ops before it stay applied. The focused field keeps its
 // value, caret and focus whatever the ops do.
@@ -101,6 +105,7 @@ function applyOp(root, op, hooks) {
     case OP_UNATTR: {
       if (!(n = el())) return;
       if (n === root) throw drift("root attribute");
+      if (ignoredAttrs(n).includes(op[3])) return;
       if (kind === OP_ATTR) setAttr(n, op[3], op[4]);
       else unsetAttr(n, op[3]);
       return touched(n, hooks);
@@ -129,6 +134,7 @@ function applyOp(root, op, hooks) {
     case OP_REMOVE: {
       const parent = n.parentNode;
       if (n === root || !parent) throw drift("remove root");
+      removing(n, hooks);
       parent.removeChild(n);
       discarded(n, hooks);
       return touched(parent, hooks);
@@ -262,6 +268,18 @@ function added(n, hooks) {
   }
 }
 
+function removing(n, hooks) {
+  if (hooks.removing && n.nodeType === 1) {
+    hooks.removing(n);
+    n.querySelectorAll("*").forEach(hooks.removing);
+  }
+}
+
+// ignoredAttrs lists the attributes el's live-ignore-attributes keeps.
+function ignoredAttrs(el) {
+  return (el.getAttribute(ATTR_IGNORE_ATTRIBUTES) || "").split(/\s+/).filter(Boolean);
+}
+
 function discarded(n, hooks) {
   if (hooks.discarded && n.nodeType === 1) {
     hooks.discarded(n);
@@ -290,6 +308,7 @@ function morph(root, node, html, hooks) {
   const parent = node.parentNode;
   const nodes = Array.from(kids(parse(parent, html)).childNodes);
   if (!nodes.length) {
+    removing(node, hooks);
     parent.removeChild(node);
     discarded(node, hooks);
     return touched(parent, hooks);
@@ -322,6 +341,11 @@ function morphOptions(hooks) {
     onBeforeElUpdated(from, to) {
       if (from.hasAttribute(ATTR_IGNORE)) return false;
       if (hooks.beforeUpdate && hooks.beforeUpdate(from, to) === false) return false;
+      for (const a of ignoredAttrs(from)) {
+        const v = from.getAttribute(a);
+        if (v == null) to.removeAttribute(a);
+        else to.setAttribute(a, v);
+      }
       // morphdom updates only a textarea's existing text node: copy the
       // text across, so that a missing or extra node is added or removed.
       if (from.localName === "textarea" && from.textContent !== to.textContent) {
@@ -349,6 +373,10 @@ function morphOptions(hooks) {
       if (hooks.added && n.nodeType === 1) hooks.added(n);
       return n;
     },
+    onBeforeNodeDiscarded(n) {
+      removing(n, hooks);
+      return true;
+    },
     onNodeDiscarded(n) {
       if (hooks.discarded && n.nodeType === 1) hooks.discarded(n);
     },
@@ -373,7 +401,10 @@ function keepFocus(root, fn) {
   try {
     return fn();
   } finally {
-    const lost = a.ownerDocument.activeElement !== a;
+    // Lost means blurred by a move (the focus fell back to the body), not
+    // given to another element on purpose (a live-remove chain's PopFocus).
+    const now = a.ownerDocument.activeElement;
+    const lost = now !== a && (!now || now === a.ownerDocument.body);
     const changed = live && readValue(a) !== value;
     if (a.isConnected && (lost || changed)) {
       if (lost) a.focus({ preventScroll: true });

@@ -95,7 +95,8 @@ export function reloadAllowed(storage, url, now) {
 // event, templive:connected for live-connected and so on, for app banners.
 // options.on (hooks.js) follows the page: up(again) when a join is answered,
 // down() when a joined connection drops, before(ops) and after() around
-// each frame's ops, push(name, payload) for each pushed event.
+// each frame's ops, push(name, payload) for each pushed event, added(el)
+// and removing(el) for each element a patch adds or is about to remove.
 export function connect(root, options) {
   const env = Object.assign({}, DEFAULTS, options);
   const on = env.on || {};
@@ -130,6 +131,9 @@ export function connect(root, options) {
   // and its live-disable-with text outlive patches of it (the latter two
   // until its event is answered).
   const hooks = {
+    // live-mounted and live-remove chains (lifecycle.js) via options.on.
+    added: (el) => on.added && on.added(el),
+    removing: (el) => on.removing && on.removing(el),
     updated(el) {
       restore(el);
       pending.forEach((p) => {

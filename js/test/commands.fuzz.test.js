@@ -30,19 +30,22 @@ const SEEDS = [
   [["set_attr", { attr: "aria-expanded", val: "true", to: "#b" }], ["remove_attr", { attr: "disabled" }]],
   [["focus", { to: "#q" }]],
   [["dispatch", { event: "open", value: { id: 1, ok: true } }]],
-  [["push", { event: "save", value: { n: 3, s: "x" } }]],
+  [["send", { event: "save", value: { n: 3, s: "x" } }]],
   [["play_sound", { sound: "click", volume: 0.5 }]],
   [["exec", { attr: "x-run", to: ".card" }]],
-  [["exec", { attr: "x-run", closest: "li" }], ["push", { event: "after" }]],
+  [["exec", { attr: "x-run", closest: "li" }], ["send", { event: "after" }]],
+  [["toggle_attr", { attr: "open", val: "" }], ["toggle_attr", { attr: "aria-expanded", val: "true", alt: "false", to: "#b" }]],
+  [["push_focus", {}], ["focus_first", { to: "#list" }], ["pop_focus", {}], ["pop_focus", {}]],
+  [["show", { to: "#s", in: ["fade", "o-0", "o-100"], time: 20 }], ["hide", { to: "#s", out: "fade o-0" }], ["toggle", { out: [null, 5, {}] }]],
   [],
   [[]],
   [null, 5, "x", ["unknown_op", {}], ["__proto__", {}], ["constructor", {}], ["toString"]],
 ];
 
 const OPS = ["add_class", "remove_class", "toggle_class", "show", "hide", "toggle", "set_attr", "remove_attr",
-  "focus", "dispatch", "push", "play_sound", "exec", "nope", "__proto__", "constructor", "hasOwnProperty", ""];
+  "focus", "dispatch", "send", "play_sound", "exec", "toggle_attr", "focus_first", "push_focus", "pop_focus", "nope", "__proto__", "constructor", "hasOwnProperty", ""];
 const KEYS = ["names", "to", "closest", "inner", "transition", "time", "display", "attr", "val", "event", "value",
-  "sound", "volume", "__proto__", "constructor", "toString", "valueOf"];
+  "alt", "in", "out", "sound", "volume", "__proto__", "constructor", "toString", "valueOf"];
 const STRINGS = ["", " ", "open", "a b  c", "hidden", "#i1", ".card", "li", "*", ":scope", "#list > li", "[x-run]",
   "#nope", "[", "]", ":has(", "::before", "a,,b", "<img src=x onerror=alert(1)>", "\u0000", "\ud800", "x".repeat(300),
   "x-run", "onclick", "style", "class", "id", "live-click", "javascript:alert(1)", "click", "templive:x", "live:sound",
@@ -169,8 +172,8 @@ const FOUND = [
   '[[{"toString":null,"valueOf":null}]]',
   // A push whose event is not a string reached the socket, whose error
   // message for it then threw while printing the name.
-  '[["push",{"event":{"toString":null}}]]',
-  '[["push",{"event":["save"]}]]',
+  '[["send",{"event":{"toString":null}}]]',
+  '[["send",{"event":["save"]}]]',
 ];
 
 test("fuzz regressions", async (t) => {

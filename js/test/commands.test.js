@@ -120,11 +120,11 @@ test("dispatch: a bubbling CustomEvent with the values as detail, on each target
   assert.deepEqual(got[2][1], {});
 });
 
-test("push sends one event with its values as strings; chains run in order", () => {
+test("send sends one event with its values as strings; chains run in order", () => {
   const { $, run, pushed } = setup('<button id="b">b</button>');
   const b = $("#b");
   const seen = [];
-  const chain = [["add_class", { names: "x" }], ["push", { event: "inc", value: { n: 2, s: "a" } }], ["remove_class", { names: "x" }]];
+  const chain = [["add_class", { names: "x" }], ["send", { event: "inc", value: { n: 2, s: "a" } }], ["remove_class", { names: "x" }]];
   run(chain, b);
   assert.deepEqual(pushed, [["inc", { n: "2", s: "a" }]]);
   assert.ok(!has(b, "x"));
@@ -134,7 +134,7 @@ test("push sends one event with its values as strings; chains run in order", () 
   assert.deepEqual(seen, [true, false]);
 });
 
-test("a chain without push pushes nothing", () => {
+test("a chain without send sends nothing", () => {
   const { run, pushed } = setup('<div id="x"></div>');
   run([["toggle_class", { names: "a" }], ["show", {}], ["set_attr", { attr: "t", val: "1" }], ["dispatch", { event: "e" }]]);
   assert.equal(pushed.length, 0);
@@ -142,7 +142,7 @@ test("a chain without push pushes nothing", () => {
 
 test("exec runs the chain stored in another element's attribute, for that element", () => {
   const { $, run, pushed, warnings } = setup(
-    '<button id="b">b</button><div id="modal" data-close=\'[["add_class",{"names":"closed"}],["push",{"event":"closed"}]]\'></div>' +
+    '<button id="b">b</button><div id="modal" data-close=\'[["add_class",{"names":"closed"}],["send",{"event":"closed"}]]\'></div>' +
     '<div id="loop" data-self=\'[["exec",{"attr":"data-self"}]]\'></div>',
   );
   run([["exec", { attr: "data-close", to: "#modal" }]], $("#b"));
@@ -188,10 +188,10 @@ test("bad input: a clear warning naming the element; the rest keeps working", ()
   run([["add_class", { names: "z", to: "##bad(" }], ["add_class", { names: "after" }]], x);
   assert.match(warnings[6], /JS command add_class failed/);
   assert.ok(has(x, "after"));
-  run([["push", {}]], x);
-  assert.match(warnings[7], /push without an event/);
-  withWarnings(warnings, () => execute('[["push",{"event":"e"}]]', x));
-  assert.match(warnings[8], /nowhere to push "e"/);
+  run([["send", {}]], x);
+  assert.match(warnings[7], /send without an event/);
+  withWarnings(warnings, () => execute('[["send",{"event":"e"}]]', x));
+  assert.match(warnings[8], /nowhere to send "e"/);
   assert.equal(pushed.length, 0);
 });
 
@@ -234,4 +234,37 @@ test("sticky: transition classes are kept by a patch during the transition only"
   t.mock.timers.tick(300);
   applyOps(root, [[1, "c", [], "class", "chevron"]], { updated: restore });
   assert.equal($("#c").className, "chevron rotate-180");
+});
+
+test("bad args of the newer ops: warnings, no change, nothing thrown", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const { $, run, warnings } = setup('<button id="b">b</button><div id="d" class="k">d</div>');
+  const b = $("#b");
+  run([["toggle_attr", {}], ["toggle_attr", { attr: "" }], ["toggle_attr", { attr: { x: 1 } }]], b);
+  assert.equal(warnings.filter((w) => /toggle_attr without an attribute, on <button#b>/.test(w)).length, 3);
+  run([["show", { to: "#d", in: "not a list" }], ["hide", { to: "#d", out: [1, null, {}] }], ["show", { to: "#d" }]], b);
+  t.mock.timers.runAll();
+  assert.equal($("#d").className, "k");
+  assert.equal($("#d").style.display, "block");
+  run([["pop_focus", {}], ["pop_focus"], ["push_focus", { to: "#none" }], ["pop_focus", {}]], b);
+  run([["focus_first", { to: "#d" }]], b);
+  assert.match(warnings.at(-1), /nothing focusable inside, on <div#d\.k>/);
+  assert.notEqual(document.activeElement, b);
+});
+
+test("a show cancels a hide still fading out: the element stays shown, without the fade's classes", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const { $, run } = setup('<button id="b">b</button><div id="d" class="k">d</div>');
+  run([["hide", { to: "#d", out: ["fading", "opaque", "faded"], time: 150 }]], $("#b"));
+  assert.equal($("#d").className, "k fading faded");
+  t.mock.timers.tick(50);
+  run([["show", { to: "#d" }]], $("#b"));
+  t.mock.timers.tick(500);
+  assert.equal($("#d").style.display, "block");
+  assert.equal($("#d").className, "k");
+  // A finished hide is not undone later: its end is not run twice.
+  run([["hide", { to: "#d", transition: "x", time: 10 }]], $("#b"));
+  t.mock.timers.tick(20);
+  run([["add_class", { names: "x", to: "#d" }], ["show", { to: "#d" }]], $("#b"));
+  assert.equal($("#d").className, "k x");
 });

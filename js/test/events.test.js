@@ -170,7 +170,7 @@ test("window bindings: keys anywhere on the page, the window's own focus and blu
 test("live-click-away: a click outside a visible element; before the click that opens it", () => {
   const { root, sent } = setup(
     '<style>.hidden{display:none}</style><button id="open" live-click=\'[["remove_class",{"names":"hidden","to":"#menu"}]]\'>open</button>' +
-    '<ul id="menu" class="hidden" live-click-away=\'[["add_class",{"names":"hidden"}],["push",{"event":"closed"}]]\'><li id="item">x</li></ul>' +
+    '<ul id="menu" class="hidden" live-click-away=\'[["add_class",{"names":"hidden"}],["send",{"event":"closed"}]]\'><li id="item">x</li></ul>' +
     '<p id="else" live-click-away="away">p</p>',
   );
   const menu = root.querySelector("#menu");
@@ -187,12 +187,12 @@ test("live-click-away: a click outside a visible element; before the click that 
   assert.equal(sent.filter((s) => s.name === "closed").length, 1, "a hidden element hears no click-away");
 });
 
-test("JS commands on a binding: no push without a push op; one push with the binding's values", () => {
+test("JS commands on a binding: no event without a send op; one event with the binding's values", () => {
   const { root, sent } = setup(
     '<div id="card" live-click=\'[["toggle_class",{"names":"hidden","inner":".body"}]]\'><p class="body hidden">b</p></div>' +
-    '<button id="b" live-value-id="7" live-click=\'[["add_class",{"names":"on"}],["push",{"event":"pick","value":{"n":"1","id":"8"}}]]\'>b</button>' +
-    '<form id="f" live-submit=\'[["push",{"event":"save"}]]\'><input name="t" value="x"></form>' +
-    '<input id="k" live-keydown=\' [["push",{"event":"key"}]]\'>',
+    '<button id="b" live-value-id="7" live-click=\'[["add_class",{"names":"on"}],["send",{"event":"pick","value":{"n":"1","id":"8"}}]]\'>b</button>' +
+    '<form id="f" live-submit=\'[["send",{"event":"save"}]]\'><input name="t" value="x"></form>' +
+    '<input id="k" live-keydown=\' [["send",{"event":"key"}]]\'>',
   );
   click(root.querySelector("#card"));
   assert.ok(!root.querySelector(".body").classList.contains("hidden"));

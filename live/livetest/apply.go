@@ -2,6 +2,7 @@ package livetest
 
 import (
 	"slices"
+	"strings"
 
 	"golang.org/x/net/html"
 
@@ -36,12 +37,22 @@ func (p *Page) apply(ops []htmldiff.Op, submitted *html.Node) error {
 	for t := range p.typed {
 		texts[t] = textContent(t)
 	}
+	// live-remove chains run before their element goes: at once for a
+	// remove op; a morph's are found after it, with the elements it dropped.
+	removable := p.bound(protocol.AttrRemove)
+	p.replaced = map[*html.Node]bool{}
 	var err error
 	for i := range ops {
 		if err = p.applyOp(&ops[i]); err != nil {
 			break
 		}
 	}
+	for _, el := range removable {
+		if !inTree(p.doc, el) && !p.replaced[el] {
+			p.removeChains(el)
+		}
+	}
+	p.replaced = nil
 	// A textarea whose text a patch changed shows it, unless the user is
 	// typing in it (patch.js, touched).
 	for t := range p.typed {
@@ -62,6 +73,7 @@ func (p *Page) apply(ops []htmldiff.Op, submitted *html.Node) error {
 		(submitted == nil || !contains(submitted, p.focused)) {
 		p.setValue(p.focused, before)
 	}
+	p.mountAll()
 	return err
 }
 
@@ -79,6 +91,11 @@ func (p *Page) applyOp(op *htmldiff.Op) error {
 		if n != p.root && hasAttr(n, protocol.AttrIgnore) {
 			return nil
 		}
+		if (op.Kind == htmldiff.OpAttr || op.Kind == htmldiff.OpUnattr) && slices.Contains(ignoredAttrs(n), op.Name) {
+			return nil
+		}
+	case htmldiff.OpRemove:
+		p.removeChains(n)
 	case htmldiff.OpMorph:
 		return p.morph(n, op)
 	case htmldiff.OpStream:
@@ -200,6 +217,26 @@ func (p *Page) pair(old, nw *html.Node) {
 		delete(p.sticky, old)
 		p.sticky[nw] = s
 	}
+	// live-ignore-attributes: the page's values stay (patch.js, morph).
+	for _, a := range ignoredAttrs(old) {
+		if v, ok := attr(old, a); ok {
+			setAttr(nw, a, v)
+		} else {
+			removeAttr(nw, a)
+		}
+	}
+	if p.mounted[old] {
+		delete(p.mounted, old)
+		p.mounted[nw] = true
+	}
+	if p.replaced != nil {
+		p.replaced[old] = true
+	}
+	for i, f := range p.focusStack {
+		if f == old {
+			p.focusStack[i] = nw
+		}
+	}
 	if p.focused == old {
 		p.focused = nw
 	}
@@ -260,4 +297,9 @@ func (p *Page) pairChildren(old, nw []*html.Node) {
 			p.pair(o, n)
 		}
 	}
+}
+
+// ignoredAttrs lists the attributes el's live-ignore-attributes keeps.
+func ignoredAttrs(el *html.Node) []string {
+	return strings.Fields(attrOr(el, protocol.AttrIgnoreAttributes, ""))
 }

@@ -28,23 +28,27 @@ const (
 // execBudget counts the chains one run may still execute.
 type execBudget struct{ runs int }
 
-// cmdArgs is the args object of one [op, args] pair (live/js.go's command).
+// cmdArgs is the args object of one [op, args] pair (live/js's args); its
+// JSON names are protocol.Arg*.
 type cmdArgs struct {
 	Names      string                     `json:"names"`
 	Event      string                     `json:"event"`
 	Attr       string                     `json:"attr"`
 	Val        json.RawMessage            `json:"val"`
+	Alt        json.RawMessage            `json:"alt"`
 	To         json.RawMessage            `json:"to"`
 	Closest    string                     `json:"closest"`
 	Inner      string                     `json:"inner"`
 	Transition string                     `json:"transition"`
+	In         json.RawMessage            `json:"in"`
+	Out        json.RawMessage            `json:"out"`
 	Display    string                     `json:"display"`
 	Value      map[string]json.RawMessage `json:"value"`
 	Sound      string                     `json:"sound"`
 }
 
-// pushFunc sends a chain's push: the binding's values with extra over them.
-type pushFunc func(name string, extra map[string]string)
+// sendFunc sends a chain's send op: the binding's values with extra over them.
+type sendFunc func(name string, extra map[string]string)
 
 // sticky is what commands changed on an element: re-applied after every
 // patch of it.
@@ -124,7 +128,7 @@ func (p *Page) restoreAll() {
 // execute runs the chain held in a binding or exec attribute for el. A
 // malformed chain or an op livetest does not know is an error; what the
 // browser only warns about (a target that matches nothing) is logged.
-func (p *Page) execute(chain string, el *html.Node, push pushFunc, depth int, budget *execBudget) {
+func (p *Page) execute(chain string, el *html.Node, push sendFunc, depth int, budget *execBudget) {
 	p.t.Helper()
 	if budget.runs--; budget.runs < 0 {
 		if budget.runs == -1 {
@@ -155,61 +159,101 @@ func (p *Page) execute(chain string, el *html.Node, push pushFunc, depth int, bu
 	}
 }
 
-func (p *Page) command(op string, a *cmdArgs, el *html.Node, push pushFunc, depth int, budget *execBudget) {
+func (p *Page) command(op string, a *cmdArgs, el *html.Node, push sendFunc, depth int, budget *execBudget) {
 	p.t.Helper()
 	switch op {
-	case "add_class", "remove_class", "toggle_class":
+	case protocol.CmdAddClass, protocol.CmdRemoveClass, protocol.CmdToggleClass:
 		for _, t := range p.targets(op, a, el) {
 			p.transition(t, a, func() {
 				for _, n := range strings.Fields(a.Names) {
-					on := op == "add_class" || op == "toggle_class" && !hasClass(t, n)
+					on := op == protocol.CmdAddClass || op == protocol.CmdToggleClass && !hasClass(t, n)
 					setClass(t, n, on)
 					p.record(t).setClass(n, on)
 				}
-			}, nil)
+			}, nil, nil)
 		}
-	case "show", "hide", "toggle":
+	case protocol.CmdShow, protocol.CmdHide, protocol.CmdToggle:
 		for _, t := range p.targets(op, a, el) {
-			if op == "show" || op == "toggle" && p.css.hidden(t) {
-				p.transition(t, a, func() { p.display(t, cmp(a.Display, "block")) }, nil)
+			if op == protocol.CmdShow || op == protocol.CmdToggle && p.css.hidden(t) {
+				p.transition(t, a, func() { p.display(t, cmp(a.Display, "block")) }, nil, a.In)
 			} else {
-				p.transition(t, a, nil, func() { p.display(t, "none") })
+				p.transition(t, a, nil, func() { p.display(t, "none") }, a.Out)
 			}
 		}
-	case "set_attr", "remove_attr":
+	case protocol.CmdSetAttr, protocol.CmdRemoveAttr:
 		var val *string
-		if op == "set_attr" {
+		if op == protocol.CmdSetAttr {
 			v := jsString(a.Val)
 			val = &v
 		}
 		for _, t := range p.targets(op, a, el) {
-			if val == nil {
-				removeAttr(t, a.Attr)
-			} else {
-				setAttr(t, a.Attr, *val)
-			}
-			p.record(t).setAttr(a.Attr, val)
+			p.setAttrSticky(t, a.Attr, val)
 		}
-	case "focus":
+	case protocol.CmdToggleAttr:
+		if a.Attr == "" {
+			p.warn(el, "toggle_attr without an attribute")
+			return
+		}
+		on := ""
+		if len(a.Val) > 0 && string(a.Val) != "null" {
+			on = jsString(a.Val)
+		}
+		for _, t := range p.targets(op, a, el) {
+			cur, has := attr(t, a.Attr)
+			var val *string
+			switch {
+			case len(a.Alt) > 0 && string(a.Alt) != "null":
+				v := on
+				if has && cur == on {
+					v = jsString(a.Alt)
+				}
+				val = &v
+			case !has:
+				val = &on
+			}
+			p.setAttrSticky(t, a.Attr, val)
+		}
+	case protocol.CmdFocus:
 		if ts := p.targets(op, a, el); len(ts) > 0 {
 			p.focusTo(ts[0])
 		}
-	case "dispatch":
+	case protocol.CmdFocusFirst:
+		if ts := p.targets(op, a, el); len(ts) > 0 {
+			if f := p.focusables(ts[0]); len(f) > 0 {
+				p.focusTo(f[0])
+			} else {
+				p.warn(ts[0], "nothing focusable inside")
+			}
+		}
+	case protocol.CmdPushFocus:
+		if len(a.To) > 0 || a.Closest != "" || a.Inner != "" {
+			if ts := p.targets(op, a, el); len(ts) > 0 {
+				p.focusStack = append(p.focusStack, ts[0])
+			}
+		} else if p.focused != nil {
+			p.focusStack = append(p.focusStack, p.focused)
+		} else {
+			// The browser remembers the body, which focus() then leaves alone.
+			p.focusStack = append(p.focusStack, nil)
+		}
+	case protocol.CmdPopFocus:
+		p.popFocus()
+	case protocol.CmdDispatch:
 		for _, t := range p.targets(op, a, el) {
 			p.dispatched = append(p.dispatched, Dispatch{Event: a.Event, Target: describe(t), Detail: jsStrings(a.Value)})
 		}
-	case "push":
+	case protocol.CmdSend:
 		switch {
 		case a.Event == "":
-			p.warn(el, "push without an event")
+			p.warn(el, "send without an event")
 		case push == nil:
-			p.warn(el, fmt.Sprintf("nowhere to push %q", a.Event))
+			p.warn(el, fmt.Sprintf("nowhere to send %q", a.Event))
 		default:
 			push(a.Event, jsStrings(a.Value))
 		}
-	case "play_sound":
+	case protocol.CmdPlaySound:
 		p.playSound(a.Sound)
-	case "exec":
+	case protocol.CmdExec:
 		if depth >= maxDepth {
 			p.warn(el, "exec nested too deep")
 			return
@@ -289,9 +333,16 @@ func (p *Page) targets(op string, a *cmdArgs, el *html.Node) []*html.Node {
 }
 
 // transition runs fn with a's transition classes on el, then after. The
-// transition takes no time in livetest.
-func (p *Page) transition(el *html.Node, a *cmdArgs, fn, after func()) {
+// transition takes no time in livetest: phases ([run, start, end] of an In
+// or Out option) come and go at once, as the Transition classes do.
+func (p *Page) transition(el *html.Node, a *cmdArgs, fn, after func(), phases json.RawMessage) {
 	t := strings.Fields(a.Transition)
+	var ph []json.RawMessage
+	if len(phases) > 0 && json.Unmarshal(phases, &ph) == nil {
+		for _, x := range ph {
+			t = append(t, strings.Fields(jsString(x))...)
+		}
+	}
 	r := p.record(el)
 	for _, n := range t {
 		setClass(el, n, true)
@@ -307,6 +358,15 @@ func (p *Page) transition(el *html.Node, a *cmdArgs, fn, after func()) {
 	if after != nil {
 		after()
 	}
+}
+
+func (p *Page) setAttrSticky(el *html.Node, name string, val *string) {
+	if val == nil {
+		removeAttr(el, name)
+	} else {
+		setAttr(el, name, *val)
+	}
+	p.record(el).setAttr(name, val)
 }
 
 func (p *Page) display(el *html.Node, v string) {

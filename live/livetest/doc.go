@@ -95,16 +95,27 @@
 //
 // # JS commands
 //
-// A binding whose value is a live.Commands chain runs on the test DOM as it
+// A binding whose value is a js.Commands chain (package live/js) runs on the test DOM as it
 // runs in the browser (js/src/commands.js): add, remove and toggle classes,
 // show, hide and toggle (display), set and remove attributes, focus, exec,
-// with their targets (To, Closest, Inner). Push sends its event and the
-// action waits for the answer; a chain without Push sends nothing, and the
+// with their targets (To, Closest, Inner). Send sends its event and the
+// action waits for the answer; a chain without Send sends nothing, and the
 // test sees the page change without a round trip. Dispatch and PlaySound
 // leave a Dispatch record (Dispatched). What commands change stays through
 // the server's patches, as in the browser. Transitions take no time: their
-// classes come and go at once and Hide hides at once, so a test sees each
-// command's final state.
+// classes (Transition, In, Out) come and go at once and Hide hides at once,
+// so a test sees each command's final state.
+//
+// The lifecycle bindings run too: live-mounted once the page is open and
+// after each patch that adds an element, live-remove for what a patch
+// removes (before a remove op; after a morph, on the element it dropped),
+// live-connected and live-disconnected on joins and drops (Disconnect,
+// Reconnect). live-ignore-attributes holds through patches, and a click on
+// a summary opens its details. Tab and ShiftTab move the focus as the
+// browser does, cycling inside a live-focus-wrap container; HasFocus tells
+// where it is. A live-confirm asks OnConfirm's function, and fails the test
+// when the test set none. The shared fixtures in testdata/commands run on
+// this runner and on the client's, so the two agree.
 //
 // # Links and navigation
 //

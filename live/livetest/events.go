@@ -21,7 +21,9 @@ import (
 // moves to it (or to its nearest focusable ancestor, else away), every
 // visible live-click-away element that does not contain it fires, then
 // its nearest live-click; a checkbox or radio changes and its form's
-// live-change fires; a submit button submits its form's live-submit.
+// live-change fires; a submit button submits its form's live-submit; a
+// summary opens or closes its details. A click or submit binding on an
+// element with live-confirm runs only if OnConfirm's answer is yes.
 // A binding's value is an event name or a JS command chain, which runs
 // on the test DOM (see the package documentation).
 //
@@ -54,6 +56,16 @@ func (p *Page) Click(sel string) {
 	}
 	if x := p.closestBound(el, protocol.AttrClick); x != nil {
 		p.trigger(x, protocol.AttrClick, attrValues(x), nil)
+		fired = true
+	}
+	// A summary opens and closes its details: the browser's own action,
+	// which live-ignore-attributes="open" keeps through patches.
+	if s := closest(el, func(n *html.Node) bool { return isElement(n, "summary") }); s != nil && isElement(s.Parent, "details") {
+		if hasAttr(s.Parent, "open") {
+			removeAttr(s.Parent, "open")
+		} else {
+			setAttr(s.Parent, "open", "")
+		}
 		fired = true
 	}
 	if check {
@@ -372,10 +384,13 @@ func (p *Page) end() {
 }
 
 // trigger runs el's binding attrName with the binding's values: a JS
-// command chain, whose pushes send events, or an event name, sent at once.
+// command chain, whose send ops send events, or an event name, sent at once.
 // form is the form of a submit.
 func (p *Page) trigger(el *html.Node, attrName string, values url.Values, form *html.Node) {
 	p.t.Helper()
+	if !p.confirmed(el, attrName) {
+		return
+	}
 	a := strings.TrimSpace(attrOr(el, attrName, ""))
 	send := func(name string, extra map[string]string) {
 		v := maps.Clone(values)

@@ -11,6 +11,7 @@ import (
 	"github.com/templive/templive/examples/counter"
 	"github.com/templive/templive/examples/events"
 	"github.com/templive/templive/examples/form"
+	"github.com/templive/templive/examples/modal"
 	"github.com/templive/templive/examples/sound"
 	"github.com/templive/templive/examples/todos"
 	"github.com/templive/templive/examples/upload"
@@ -64,7 +65,7 @@ func ExamplePage_WaitFor() {
 // trip, which a test can see.
 func ExamplePage_Click_jsCommands() {
 	p := livetest.Open(t, live.NewHandler(events.New, nil), "/menu")
-	p.Click("#menu-button") // live-click={ live.JS().Toggle(live.To("#menu")) }
+	p.Click("#menu-button") // live-click={ js.Toggle(js.To("#menu")) }
 	if !p.Visible("#menu") {
 		t.Error("the menu did not open")
 	}
@@ -102,5 +103,27 @@ func ExamplePage_URL() {
 	p.Click("#filter-done")
 	if p.URL() != "/todos?filter=done" || p.Title() != "Todos (0 left)" {
 		t.Errorf("after the filter link: %s, %q", p.URL(), p.Title())
+	}
+}
+
+// Tab moves the focus as the browser does; inside a live-focus-wrap dialog
+// it cycles, and HasFocus tells where it is.
+func ExamplePage_Tab() {
+	p := livetest.Open(t, live.NewHandler(modal.New, nil), "/modal")
+	p.Click("#file-2 .delete") // the dialog opens and focuses Cancel
+	p.Tab()                    // Delete
+	p.Tab()                    // back to Cancel: the focus stays in the dialog
+	if !p.HasFocus("#confirm-cancel") {
+		t.Error("the focus left the dialog")
+	}
+}
+
+// A live-confirm button asks the test what the user answers.
+func ExamplePage_OnConfirm() {
+	p := livetest.Open(t, live.NewHandler(modal.New, nil), "/modal")
+	p.OnConfirm(func(question string) bool { return question == "Delete every file?" })
+	p.Click("#clear")
+	if n := p.Find("#files li").Length(); n != 0 {
+		t.Errorf("%d files left", n)
 	}
 }

@@ -305,7 +305,7 @@ func TestJSCommands(t *testing.T) {
 		t.Fatal("toggle_class did not open #panel")
 	}
 	if got := logged(p); !slices.Equal(got, []string{"opened via=chain"}) {
-		t.Fatalf("the chain's push sent %q", got)
+		t.Fatalf("the chain's send sent %q", got)
 	}
 	p.Click("#inc") // the server patches #panel's text: the class stays
 	if got, _ := p.Find("#panel").Attr("class"); got != "panel c2 open" || p.Text("#panel") != "panel 2" {

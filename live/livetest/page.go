@@ -61,7 +61,13 @@ type Page struct {
 
 	focused *html.Node
 	sticky  map[*html.Node]*sticky
-	typed   map[*html.Node]string // what the user typed in textareas
+
+	focusStack []*html.Node               // PushFocus's elements, nil for none
+	mounted    map[*html.Node]bool        // elements whose live-mounted ran
+	removed    map[*html.Node]bool        // elements whose live-remove ran
+	onConfirm  func(question string) bool // the user's answer to live-confirm
+	replaced   map[*html.Node]bool        // elements a morph replaced, while applying
+	typed      map[*html.Node]string      // what the user typed in textareas
 
 	pushes     []Push
 	taken      []bool // pushes returned by AwaitPush
@@ -117,11 +123,17 @@ func (s *Server) Open(path string) *Page {
 	if !strings.HasPrefix(path, "/") {
 		s.t.Fatalf("livetest: Open(%q): want a path that starts with /", path)
 	}
-	p := &Page{s: s, t: s.t, path: path, sticky: map[*html.Node]*sticky{}, typed: map[*html.Node]string{}}
+	p := &Page{s: s, t: s.t, path: path, sticky: map[*html.Node]*sticky{}, typed: map[*html.Node]string{},
+		mounted: map[*html.Node]bool{}, removed: map[*html.Node]bool{}}
 	s.pages = append(s.pages, p)
 	p.load()
 	if p.redirect == "" {
 		p.join()
+		// The client runs live-mounted chains as it starts; their events wait
+		// for the join, so livetest runs them once joined.
+		p.begin()
+		p.mountAll()
+		p.end()
 	}
 	return p
 }
@@ -160,7 +172,10 @@ func (p *Page) load() {
 	}
 	p.doc, p.root = doc, root
 	p.focused = nil
+	p.focusStack = nil
 	clear(p.sticky)
+	clear(p.mounted)
+	clear(p.removed)
 	clear(p.typed)
 	p.applied = 0
 	p.loadStyles()
@@ -335,6 +350,9 @@ func (p *Page) dropped(err error, report bool) {
 	}
 	p.state(protocol.ClassLoading, protocol.ClassConnected)
 	p.state(protocol.ClassDisconnected)
+	if was {
+		p.runAll(protocol.AttrDisconnected)
+	}
 	if report {
 		p.report("%s: the server closed the connection: %s", p.path, closeReason(err))
 	}
@@ -392,6 +410,7 @@ func (p *Page) handle(data []byte) {
 		case !p.joined:
 			p.joined = true
 			p.state(protocol.ClassConnected, protocol.ClassLoading, protocol.ClassDisconnected, protocol.ClassError)
+			p.runAll(protocol.AttrConnected)
 			var saved []savedForm
 			if hasOps(arg(2)) {
 				saved = p.recoverableForms()

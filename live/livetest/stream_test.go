@@ -11,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/templive/templive/live"
+	"github.com/templive/templive/live/js"
 	"github.com/templive/templive/live/livetest"
 )
 
@@ -29,7 +30,7 @@ func (v *ticker) Render() templ.Component {
 		io.WriteString(w, `<ul id="ticks" live-update="append" live-viewport-bottom="more">`)
 		from := max(0, len(v.ticks)-2)
 		for i, t := range v.ticks[from:] {
-			fmt.Fprintf(w, `<li id="t%d" live-click='%s'>%s</li>`, from+i, html.EscapeString(live.JS().AddClass("picked").String()), html.EscapeString(t))
+			fmt.Fprintf(w, `<li id="t%d" live-click='%s'>%s</li>`, from+i, html.EscapeString(js.AddClass("picked").String()), html.EscapeString(t))
 		}
 		_, err := fmt.Fprintf(w, `</ul><p id="mores">%d</p>`, v.mores)
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/templive/templive/live"
+	"github.com/templive/templive/live/js"
 )
 
 // board is the view the package's tests drive: every binding kind, a form,
@@ -134,18 +135,18 @@ func (b *board) HandleAsync(ctx context.Context, c *live.Conn, name string, v an
 
 // Chains, as a view defines them once.
 var (
-	openPanel = live.JS().ToggleClass("open", live.To("#panel")).Push("opened", live.Value("via", "chain"))
-	showBox   = live.JS().Show(live.To("#box"), live.Display("flex"), live.Transition("fading"), live.Time(300*time.Millisecond))
-	hideBox   = live.JS().Hide(live.To("#box"), live.Transition("fading"))
-	toggleBox = live.JS().Toggle(live.To("#box"))
-	markItem  = live.JS().AddClass("picked", live.Closest("li")).SetAttribute("aria-selected", "true", live.Closest("li")).
-			RemoveClass("fresh", live.Inner("span"))
-	unmark   = live.JS().RemoveAttribute("aria-selected", live.To("li[aria-selected]")).RemoveClass("picked", live.To("li"))
-	signal   = live.JS().Dispatch("board:signal", live.Value("n", "7"), live.To("#panel")).PlaySound("ding")
-	runIt    = live.JS().Exec("data-run", live.To("#panel"))
-	stored   = live.JS().AddClass("ran").Focus(live.To("#name"))
-	awayBox  = live.JS().Hide(live.To("#menu")).Push("away")
-	showMenu = live.JS().Show(live.To("#menu"))
+	openPanel = js.ToggleClass("open", js.To("#panel")).Send("opened", js.Value("via", "chain"))
+	showBox   = js.Show(js.To("#box"), js.Display("flex"), js.Transition("fading"), js.Time(300*time.Millisecond))
+	hideBox   = js.Hide(js.To("#box"), js.Transition("fading"))
+	toggleBox = js.Toggle(js.To("#box"))
+	markItem  = js.AddClass("picked", js.Closest("li")).SetAttribute("aria-selected", "true", js.Closest("li")).
+			RemoveClass("fresh", js.Inner("span"))
+	unmark   = js.RemoveAttribute("aria-selected", js.To("li[aria-selected]")).RemoveClass("picked", js.To("li"))
+	signal   = js.Dispatch("board:signal", js.Value("n", "7"), js.To("#panel")).PlaySound("ding")
+	runIt    = js.Exec("data-run", js.To("#panel"))
+	stored   = js.AddClass("ran").Focus(js.To("#name"))
+	awayBox  = js.Hide(js.To("#menu")).Send("away")
+	showMenu = js.Show(js.To("#menu"))
 )
 
 func (b *board) Render() templ.Component {

@@ -143,11 +143,14 @@ func (p *Page) Disconnect() {
 	if p.c == nil {
 		return
 	}
-	c := p.c
+	c, was := p.c, p.joined
 	p.c, p.joined = nil, false
 	c.close()
 	p.state(protocol.ClassLoading, protocol.ClassConnected)
 	p.state(protocol.ClassDisconnected)
+	if was {
+		p.runAll(protocol.AttrDisconnected)
+	}
 }
 
 // Reconnect rejoins, disconnecting first if the page is connected: the

@@ -1,0 +1,11 @@
+package modal_test
+
+import (
+	"testing"
+
+	"github.com/templive/templive/internal/leakcheck"
+)
+
+// TestMain fails the tests if they leave a goroutine running: the view's
+// tasks, timers and subscriptions all end with it.
+func TestMain(m *testing.M) { leakcheck.Main(m) }

@@ -148,6 +148,9 @@ func (s *session) endSession() bool {
 		return true
 	}
 	target := s.pageURL
+	if s.nav.url != nil { // where live patches have taken the page since
+		target = s.nav.url.RequestURI()
+	}
 	if checkRedirect(target) != nil {
 		target = "" // the client reloads
 	}

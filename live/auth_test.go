@@ -306,7 +306,7 @@ func TestDisconnectSession(t *testing.T) {
 	for i, c := range []struct {
 		c   *client
 		url string
-	}{{ann1, a.URL + "/page"}, {ann2, b.URL + "/page"}} {
+	}{{ann1, "/page"}, {ann2, "/page"}} {
 		want := fmt.Sprintf(`[4,"session ended",%q]`, c.url)
 		if got := c.c.read(); got != want {
 			t.Fatalf("ann's page %d: %s, want %s", i, got, want)

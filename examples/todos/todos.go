@@ -39,6 +39,7 @@ type App struct {
 	mu       sync.Mutex
 	sessions map[string]string // session cookie value -> user name
 	handlers []*live.Handler
+	pubsub   live.PubSub
 }
 
 // cookieName is the app's session cookie.
@@ -57,6 +58,19 @@ func New(cfg Config) *App {
 	if base.Site == nil {
 		base.Site = live.NewSite()
 	}
+	if base.PubSub == nil {
+		base.PubSub = live.NewLocalPubSub() // one for the app's handlers: logout reaches every page
+	}
+	a.pubsub = base.PubSub
+	// Every live page is tied to its login session, so that logging out
+	// ends the user's pages in every tab (on every node, with a shared
+	// distributed PubSub).
+	base.OnMount = append(base.OnMount[:len(base.OnMount):len(base.OnMount)], func(ctx context.Context, c *live.Conn, r *http.Request) error {
+		if sid, _ := r.Context().Value(sessionKey{}).(string); sid != "" {
+			return c.SetSession(sid)
+		}
+		return nil
+	})
 	handler := func(newView func() live.View) *live.Handler {
 		o := base
 		h := live.NewHandler(newView, &o)
@@ -87,7 +101,10 @@ func (a *App) Close() error {
 	return nil
 }
 
-type userKey struct{}
+type (
+	userKey    struct{}
+	sessionKey struct{}
+)
 
 // user returns the name of the logged-in user of r, or "".
 func user(ctx context.Context) string {
@@ -109,7 +126,9 @@ func (a *App) requireUser(next http.Handler) http.Handler {
 			http.Redirect(w, r, "/todos/login", http.StatusSeeOther)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, name)))
+		ctx := context.WithValue(r.Context(), userKey{}, name)
+		c, _ := r.Cookie(cookieName) // found above
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, sessionKey{}, c.Value)))
 	})
 }
 
@@ -131,7 +150,8 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/todos", http.StatusSeeOther)
 }
 
-// logout ends the session, tells Config.OnLogout, and shows the login
+// logout ends the session and every live page tied to it
+// (live.DisconnectSession), tells Config.OnLogout, and shows the login
 // page.
 func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(cookieName); err == nil {
@@ -139,6 +159,14 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 		name := a.sessions[c.Value]
 		delete(a.sessions, c.Value)
 		a.mu.Unlock()
+		if name != "" {
+			// The user's open pages, in every tab, reload and meet the
+			// login redirect.
+			if err := live.DisconnectSession(r.Context(), a.pubsub, c.Value); err != nil {
+				http.Error(w, "logout failed", http.StatusInternalServerError)
+				return
+			}
+		}
 		if name != "" && a.cfg.OnLogout != nil {
 			a.cfg.OnLogout(r, name)
 		}

@@ -88,8 +88,9 @@ func TestTodosJourney(t *testing.T) {
 	}
 }
 
-// TestTodosNeedLogin: the live pages are behind the app's middleware, for
-// a GET and for a live navigation alike, and logging out calls OnLogout.
+// TestTodosNeedLogin: the live pages are behind the app's middleware, and
+// logging out ends the user's open pages in every tab (they reload into
+// the middleware's redirect) and calls OnLogout.
 func TestTodosNeedLogin(t *testing.T) {
 	var out []string
 	app := todos.New(todos.Config{OnLogout: func(_ *http.Request, user string) { out = append(out, user) }})
@@ -97,6 +98,8 @@ func TestTodosNeedLogin(t *testing.T) {
 	p := s.Open("/todos")
 	p.Change("#add input[name=title]", "tea")
 	p.Submit("#add")
+	other := s.Open("/todos") // another tab, where the user filtered
+	other.Click("#filter-done")
 
 	resp, err := s.Client().PostForm("http://"+livetest.Host+"/todos/logout", nil)
 	if err != nil {
@@ -106,11 +109,15 @@ func TestTodosNeedLogin(t *testing.T) {
 	if strings.Join(out, ",") != "bob" {
 		t.Fatalf("OnLogout heard %q, want bob", out)
 	}
-	// Logged out, a live navigation meets the middleware's redirect and
-	// shows the login page.
-	p.Click("#items a")
-	if p.URL() != "/todos/login" || p.Title() != "Log in" {
-		t.Fatalf("after logout a navigation shows %q (%q), want the login page", p.URL(), p.Title())
+	// Both tabs were ended by the logout and reload their own URL (which
+	// the middleware answers with the login page).
+	for _, c := range []struct {
+		p    *livetest.Page
+		path string
+	}{{p, "/todos"}, {other, "/todos?filter=done"}} {
+		if got := c.p.Redirected(); got != c.path {
+			t.Errorf("after logout the tab at %s was sent to %q, want its own URL", c.path, got)
+		}
 	}
 	resp, err = s.Client().Get("http://" + livetest.Host + "/todos")
 	if err != nil {

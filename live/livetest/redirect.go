@@ -12,11 +12,14 @@ import (
 // (Open then leaves the page empty and does not join), or the target of a
 // redirect frame (the page is then disconnected, as the browser's is when
 // it loads the target, and shows what it showed last). It first handles
-// what the server sent after the answers to the page's events, so a Click
-// that redirects is seen here. Open the target with Server.Open to follow
+// what the server sent until a round trip with the view, so a Click that
+// redirects, or a DisconnectSession that ended the page, is seen here. Open the target with Server.Open to follow
 // it.
 func (p *Page) Redirected() string {
 	p.t.Helper()
+	// Not only the page's own events send it away: DisconnectSession, a
+	// message or a timer may have too. A sync's round trip sees it.
+	p.unsynced = true
 	p.sync()
 	return p.redirect
 }

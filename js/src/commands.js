@@ -7,6 +7,7 @@
 // same elements keep them (restore runs after every patch of an element).
 import { ATTR_ROOT } from "./constants.js";
 import { playSound } from "./sound.js";
+import { dropClass } from "./classes.js";
 
 // DEFAULT_TIME is how long (ms) transition classes stay when no time is given.
 const DEFAULT_TIME = 200;
@@ -160,7 +161,7 @@ function transition(el, a, fn, after) {
   const end = () => {
     t.forEach((n) => {
       r.c.delete(n);
-      el.classList.remove(n);
+      dropClass(el, n);
     });
     if (after) after();
   };

@@ -28,6 +28,7 @@ import {
 import { collectRecoverableForms, keepForms, keepReset } from "./forms.js";
 import { logPrinter } from "./console.js";
 import { restore } from "./commands.js";
+import { dropClass } from "./classes.js";
 import { applyOps, DriftError } from "./patch.js";
 
 const DEFAULTS = {
@@ -320,7 +321,7 @@ export function connect(root, options) {
     if (p.held) p.held.done();
     if (p.done) p.done(err, reply);
     if (p.el && p.cls && ![...pending.values()].some((q) => q.el === p.el && q.cls === p.cls)) {
-      p.el.classList.remove(p.cls);
+      dropClass(p.el, p.cls);
     }
   }
 

@@ -41,7 +41,7 @@
 // pushed (Pushes and Dispatched make sure of the pushes that follow an
 // answer). So the next line of the test sees the result, with no sleep and
 // no polling. Debounce and throttle do not apply in tests: each action
-// sends its event at once. The handler's rate limit (live.Options.EventRate)
+// sends its event at once. The handler's rate limit ([live.Options.EventRate])
 // applies as it does to a browser: a test that sends more than its burst
 // at once (100 events by default) sees "rate limited" errors; turn the
 // limit off in such a test's handler.
@@ -76,7 +76,7 @@
 // that died and came back as h, which has lost the view: the rejoin mounts
 // it afresh and replays the page's recoverable forms (with an id and a
 // live-change), so the server's state is rebuilt from what the user typed,
-// and the page keeps it. Give h the same live.Options.Secrets, or the page
+// and the page keeps it. Give h the same [live.Options.Secrets], or the page
 // reloads, as a browser does.
 //
 // # Errors

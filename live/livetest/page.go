@@ -74,10 +74,21 @@ type Page struct {
 
 // A Push is an event the view pushed to the page (Conn.Push,
 // Conn.PushBeforePatch, Conn.PlaySound's "live:sound"): its name and JSON
-// payload.
+// payload: the JSON of the view's value, with encoding/json's HTML escapes
+// undone, so "<b>" reads "<b>", not "\u003cb\u003e". Decode reads it
+// into a value.
 type Push struct {
 	Name    string
 	Payload json.RawMessage
+}
+
+// Decode decodes the push's payload into v, as json.Unmarshal does, and
+// returns its error wrapped with the push's name.
+func (x Push) Decode(v any) error {
+	if err := json.Unmarshal(x.Payload, v); err != nil {
+		return fmt.Errorf("livetest: push %q: %w", x.Name, err)
+	}
+	return nil
 }
 
 // A Dispatch is a DOM event the page dispatched by itself: the CustomEvent
@@ -439,7 +450,7 @@ func (p *Page) handle(data []byte) {
 			if payload == nil || string(payload) == "null" {
 				payload = json.RawMessage("{}")
 			}
-			p.pushes = append(p.pushes, Push{name, append(json.RawMessage(nil), payload...)})
+			p.pushes = append(p.pushes, Push{name, plainJSON(payload)})
 			p.taken = append(p.taken, false)
 			if name == protocol.PushSound {
 				var s struct{ Name string }
@@ -526,7 +537,7 @@ func (p *Page) done(e *sent, answer json.RawMessage, err string) {
 	}
 	e.done, e.err = true, err
 	if len(answer) > 0 {
-		e.answer = append(json.RawMessage(nil), answer...)
+		e.answer = plainJSON(answer)
 	}
 	if e.el != nil && e.cls != "" {
 		still := false

@@ -91,6 +91,11 @@ func (b *board) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) err
 		return c.Push("pong", map[string]any{"count": b.Count})
 	case "ready":
 		return c.Reply(map[string]any{"width": e.Get("w"), "ok": true})
+	case "markup":
+		if err := c.Push("markup", map[string]string{"html": "<b>Tom & Jerry</b>"}); err != nil {
+			return err
+		}
+		return c.Reply(map[string]string{"html": "<i>ok</i>"})
 	case "report":
 		b.Report.Start()
 		release := b.release

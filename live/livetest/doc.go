@@ -23,6 +23,26 @@
 // Everything ends with the test: pages disconnect, the handler is closed
 // if it has a Close method, and no goroutine is left behind.
 //
+// # Table tests and leaks
+//
+// A table test shares one Server between its rows: Server.OpenIn(t, path)
+// opens a page for the subtest t, reports its failures there and closes it
+// when that subtest ends.
+//
+//	s := livetest.NewServer(t, h)
+//	for _, tt := range tests {
+//		t.Run(tt.name, func(t *testing.T) {
+//			p := s.OpenIn(t, "/counter")
+//			...
+//		})
+//	}
+//
+// Main, called from TestMain, fails the test binary if its tests leave a
+// goroutine running (a view's timer, task or subscription that outlived
+// it); VerifyNone is the same check for a TestMain of your own.
+//
+//	func TestMain(m *testing.M) { livetest.Main(m) }
+//
 // # What a user does
 //
 // Every method that acts finds its element with a CSS selector and does

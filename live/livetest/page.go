@@ -120,10 +120,16 @@ type sent struct {
 // connection.
 func (s *Server) Open(path string) *Page {
 	s.t.Helper()
+	return s.open(s.t, path)
+}
+
+// open opens a page whose failures go to t.
+func (s *Server) open(t testing.TB, path string) *Page {
+	t.Helper()
 	if !strings.HasPrefix(path, "/") {
-		s.t.Fatalf("livetest: Open(%q): want a path that starts with /", path)
+		t.Fatalf("livetest: Open(%q): want a path that starts with /", path)
 	}
-	p := &Page{s: s, t: s.t, path: path, sticky: map[*html.Node]*sticky{}, typed: map[*html.Node]string{}}
+	p := &Page{s: s, t: t, path: path, sticky: map[*html.Node]*sticky{}, typed: map[*html.Node]string{}}
 	s.pages = append(s.pages, p)
 	p.load()
 	p.join()

@@ -7,11 +7,11 @@ FUZZTIME  ?= 50000x
 FUZZMS    ?= 10000
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all test deps chromium node_modules generate js fresh vet gotest fuzz jstest bench demo clean
+.PHONY: all test deps chromium node_modules generate js fresh vet gotest fuzz jstest first-app bench demo clean
 
 all: generate js
 
-test: deps fresh vet gotest fuzz jstest
+test: deps fresh vet gotest fuzz jstest first-app
 
 deps: chromium node_modules
 
@@ -63,6 +63,10 @@ fuzz: node_modules
 
 jstest: node_modules
 	npm test --silent
+
+# The README's first app, built and run from its code blocks.
+first-app:
+	GO=$(GO) .ci/first-app
 
 # Benchmarks, then the bench tool against the demo: latency and bytes per
 # event, and idle connections. BENCH_CLIENTS/BENCH_RATE scale the load run,

@@ -63,3 +63,25 @@ func TestDiffCommand(t *testing.T) {
 		t.Errorf("one file: %v, stderr %q; want an error and the usage", err, stderr.String())
 	}
 }
+
+// TestInstallableModule: go install github.com/templive/templive/cmd/templive@latest
+// needs this package's module to be github.com/templive/templive/cmd and
+// its go.mod to have no replace directive (go install refuses those).
+func TestInstallableModule(t *testing.T) {
+	src, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(src), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "//") {
+			continue
+		}
+		if f[0] == "replace" || f[0] == "exclude" {
+			t.Errorf("cmd/go.mod: %q: go install pkg@version refuses a module with %s directives", line, f[0])
+		}
+		if f[0] == "module" && (len(f) < 2 || f[1] != "github.com/templive/templive/cmd") {
+			t.Errorf("cmd/go.mod: %q, want module github.com/templive/templive/cmd", line)
+		}
+	}
+}

@@ -103,16 +103,15 @@ type Dispatch struct {
 
 // A sent is an event the page sent (or queued while offline).
 type sent struct {
-	ref     uint64
-	name    string
-	frame   []any
-	el      *html.Node // gets cls until answered
-	cls     string
-	form    *html.Node // a submitted form (keepReset)
-	done    bool
-	err     string
-	answer  json.RawMessage
-	dropped bool
+	ref    uint64
+	name   string
+	frame  []any
+	el     *html.Node // gets cls until answered
+	cls    string
+	form   *html.Node // a submitted form (keepReset)
+	done   bool
+	err    string
+	answer json.RawMessage
 }
 
 // Open opens the page at path in a new tab of the Server: it GETs the page,

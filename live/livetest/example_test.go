@@ -1,6 +1,7 @@
 package livetest_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,5 +74,32 @@ func ExamplePage_AwaitPush() {
 	p.Click("#delayed") // the view plays a sound a second later
 	if got := p.AwaitPush("live:sound"); string(got.Payload) != `{"name":"win"}` {
 		t.Errorf("pushed %s", got.Payload)
+	}
+}
+
+// A table test shares one server; each row's page belongs to its subtest
+// and closes when the subtest ends.
+func ExampleServer_OpenIn() {
+	s := livetest.NewServer(t, live.NewHandler(counter.New, nil))
+	for _, clicks := range []int{1, 2, 3} {
+		t.Run(strings.Repeat("+", clicks), func(t *testing.T) {
+			p := s.OpenIn(t, "/counter")
+			for range clicks {
+				p.Click("#inc")
+			}
+			if got := p.Text("#count"); got != strconv.Itoa(clicks) {
+				t.Errorf("count = %q after %d clicks", got, clicks)
+			}
+		})
+	}
+}
+
+// A pushed event's payload decodes into a value of the test's own.
+func ExamplePush_Decode() {
+	p := livetest.Open(t, live.NewHandler(sound.New, nil), "/sound")
+	p.Click("#delayed")
+	var played struct{ Name string }
+	if err := p.AwaitPush("live:sound").Decode(&played); err != nil || played.Name != "win" {
+		t.Errorf("played %+v, %v; want win", played, err)
 	}
 }

@@ -1,17 +1,28 @@
 # templive's build and test entry points. `make test` is what CI runs: it
 # installs what is missing (Chromium, npm packages), checks that generated
-# and built files are fresh, vets, and runs every test.
+# and built files are fresh, vets and lints every module, and runs every
+# test.
+#
+# The repository holds several modules: the root one is what apps import
+# (live, livetest), and the nested ones keep NATS, Chromium and the demo
+# out of apps' module graphs (go.work joins them for work in the checkout).
+# tools/ pins the templ CLI, staticcheck and govulncheck; it is left out of
+# go.work and used with -modfile or from its own directory.
 
 GO        ?= go
 FUZZTIME  ?= 50000x
 FUZZMS    ?= 10000
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all test deps chromium node_modules generate js fresh vet gotest fuzz jstest bench demo clean
+MODULES   := . live/natspubsub internal/demo cmd e2e
+# tool prints the path of a pinned tool's binary, building it if needed.
+tool = $$(cd tools && GOWORK=off $(GO) tool -n $(1))
+
+.PHONY: all test deps chromium node_modules generate js fresh vet lint gotest fuzz jstest first-app user-graph bench demo clean
 
 all: generate js
 
-test: deps fresh vet gotest fuzz jstest
+test: deps fresh vet lint gotest fuzz jstest first-app user-graph
 
 deps: chromium node_modules
 
@@ -26,7 +37,7 @@ node_modules: package-lock.json
 	@touch node_modules
 
 generate:
-	$(GO) tool templ generate
+	GOWORK=off $(GO) tool -modfile=tools/go.mod templ generate
 
 js: node_modules
 	npm run --silent build
@@ -41,12 +52,19 @@ fresh: generate js
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then \
 		echo "gofmt needed: $$unformatted"; exit 1; fi
-	$(GO) vet ./...
-	cd live/otelive && $(GO) vet ./...
+	@for m in $(MODULES); do echo "go vet ($$m)"; (cd $$m && $(GO) vet ./...) || exit 1; done
+	cd tools && GOWORK=off $(GO) vet ./...
+	cd live/otelive && GOWORK=off $(GO) vet ./...
+
+# staticcheck on every module; govulncheck too when its vulnerability
+# database can be reached (it is fetched over the network at each run).
+lint:
+	@sc=$(call tool,staticcheck); for m in $(MODULES); do echo "staticcheck ($$m)"; (cd $$m && $$sc ./...) || exit 1; done
+	@GO=$(GO) .ci/vulncheck $(MODULES)
 
 gotest:
-	$(GO) test -race -count=1 ./...
-	cd live/otelive && $(GO) test -race -count=1 ./...
+	@for m in $(MODULES); do (cd $$m && $(GO) test -race -count=1 ./...) || exit 1; done
+	cd live/otelive && GOWORK=off $(GO) test -race -count=1 ./...
 
 # Every fuzz target, briefly (FUZZTIME each; FUZZMS for the client's
 # command-runner fuzzer, which is a node test). FUZZTIME counts executions
@@ -69,6 +87,14 @@ fuzz: node_modules
 jstest: node_modules
 	npm test --silent
 
+# The README's first app, built and run from its code blocks.
+first-app:
+	GO=$(GO) .ci/first-app
+
+# What importing live costs an app in modules.
+user-graph:
+	GO=$(GO) .ci/user-graph
+
 # Benchmarks, then the bench tool against the demo: latency and bytes per
 # event, and idle connections. BENCH_CLIENTS/BENCH_RATE scale the load run,
 # IDLE_CLIENTS the idle one.
@@ -77,8 +103,8 @@ BENCH_RATE    ?= 1000
 IDLE_CLIENTS  ?= 10000
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/htmldiff ./live
-	$(GO) test -run '^$$' -bench PatchApplyInBrowser -benchtime 200x ./e2e
-	$(GO) build -o $${TMPDIR:-/tmp}/templive-bench ./cmd/templive
+	cd e2e && $(GO) test -run '^$$' -bench PatchApplyInBrowser -benchtime 200x .
+	cd cmd && $(GO) build -o $${TMPDIR:-/tmp}/templive-bench ./templive
 	@bin=$${TMPDIR:-/tmp}/templive-bench; \
 	$$bin demo -addr 127.0.0.1:18099 -dev=false 2>/dev/null & pid=$$!; sleep 1; \
 	$$bin bench -url http://127.0.0.1:18099/counter -clients $(BENCH_CLIENTS) -rate $(BENCH_RATE) -duration 10s -event inc; \

@@ -37,6 +37,8 @@ func TestCounterClicksLive(t *testing.T) {
 	waitText(t, ctx, "#count", "3")
 	run(t, ctx, chromedp.Click(chromedp.CSS("#dec")))
 	waitText(t, ctx, "#count", "2")
+	// The loading class came and went: no class="" is left behind.
+	waitFor(t, ctx, "#dec without a class attribute", `!document.querySelector("#dec").hasAttribute("class")`)
 	if !eval[bool](t, ctx, `window.__noReload === true`) {
 		t.Fatal("the page reloaded")
 	}

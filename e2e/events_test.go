@@ -170,7 +170,3 @@ func TestMenuOpensAndClosesInTheBrowser(t *testing.T) {
 	}
 	noCSPViolations(t, ctx)
 }
-
-func itoa(n int) string {
-	return string(rune('0' + n%10)) // n < 10 here
-}

@@ -51,7 +51,7 @@ func (v *hookView) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) 
 		if err != nil {
 			return err
 		}
-		return c.Reply(map[string]any{"greeting": "hi " + e.String("from"), "w2": 2 * w, "n": v.n})
+		return c.Reply(map[string]any{"greeting": "hi " + e.Get("from"), "w2": 2 * w, "n": v.n})
 	default:
 		return live.ErrUnknownEvent
 	}

@@ -90,7 +90,7 @@ func ExampleConn_Redirect() {
 	// the target.
 	checkout := func(ctx context.Context, c *live.Conn, e live.Event) error {
 		if e.Name == "pay" {
-			return c.Redirect("/receipt?order=" + e.String("order"))
+			return c.Redirect("/receipt?order=" + e.Get("order"))
 		}
 		return live.ErrUnknownEvent
 	}

@@ -48,7 +48,7 @@ func (v *authView) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) 
 		v.n++
 	case "go":
 		v.n = 100
-		return c.Redirect(e.String("to"))
+		return c.Redirect(e.Get("to"))
 	default:
 		return live.ErrUnknownEvent
 	}
@@ -87,7 +87,7 @@ func newAuthServer(t *testing.T, ps live.PubSub) *authServer {
 			}
 		}},
 		OnEvent: []live.EventHook{func(ctx context.Context, c *live.Conn, v live.View, e live.Event) error {
-			if e.Name == "delete" && e.String("as") != "admin" {
+			if e.Name == "delete" && e.Get("as") != "admin" {
 				return errors.New("only admins may delete")
 			}
 			return nil

@@ -67,7 +67,7 @@ func (p *Post) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) erro
 	if e.Name != "reset" {
 		return live.ErrUnknownEvent
 	}
-	return c.SendUpdate(e.String("id"), 0)
+	return c.SendUpdate(e.Get("id"), 0)
 }
 
 func ExampleComponent() {

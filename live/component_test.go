@@ -55,13 +55,13 @@ func (v *shelf) Render() templ.Component {
 func (v *shelf) HandleEvent(_ context.Context, c *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "title":
-		v.title = e.String("title")
+		v.title = e.Get("title")
 	case "hide":
-		v.boxes = slices.DeleteFunc(v.boxes, func(id string) bool { return id == e.String("id") })
+		v.boxes = slices.DeleteFunc(v.boxes, func(id string) bool { return id == e.Get("id") })
 	case "show":
-		v.boxes = append(v.boxes, e.String("id"))
+		v.boxes = append(v.boxes, e.Get("id"))
 	case "update":
-		return c.SendUpdate(e.String("id"), e.String("msg"))
+		return c.SendUpdate(e.Get("id"), e.Get("msg"))
 	default:
 		return live.ErrUnknownEvent
 	}
@@ -99,7 +99,7 @@ func (b *box) HandleEvent(_ context.Context, c *live.Conn, e live.Event) error {
 	case "inc":
 		b.n++
 	case "nest":
-		b.child = e.String("child")
+		b.child = e.Get("child")
 	case "fail":
 		b.n = -1
 		return errors.New("box says no")
@@ -363,7 +363,7 @@ func TestComponentEventsMeetOnEventHooks(t *testing.T) {
 	ss.server = serveView(t, func() live.View { return &shelf{renders: &ss.renders, mounts: &ss.mounts} }, &live.Options{
 		Secrets: crashSecret,
 		OnEvent: []live.EventHook{func(_ context.Context, _ *live.Conn, _ live.View, e live.Event) error {
-			if e.Name == "inc" && e.String("as") != "admin" {
+			if e.Name == "inc" && e.Get("as") != "admin" {
 				return errors.New("only admins may count")
 			}
 			return nil

@@ -63,7 +63,7 @@ type DevConsoleOptions struct {
 //
 // It wraps the app's own handler: every record still goes there, unchanged,
 // and is also encoded once and fanned out to the pages of every Handler
-// whose Options.DevConsole is this console. A page prints each record with
+// whose [Options.DevConsole] is this console. A page prints each record with
 // the console method of its level, its time, message, attributes (as an
 // object) and source file:line; records logged with a view's context (the
 // ctx of Mount, HandleEvent, HandleInfo and what derives from it) carry the
@@ -75,7 +75,7 @@ type DevConsoleOptions struct {
 // crowd out the view's own frames nor get a page disconnected.
 //
 // A DevConsole is off unless the app creates one and sets it in
-// Options.DevConsole; without one no log frame is ever sent. It streams
+// [Options.DevConsole]; without one no log frame is ever sent. It streams
 // only to loopback connections unless AllowRemote is set. It must not be
 // used in production: it shows the server's logs to the browser.
 //

@@ -147,7 +147,8 @@ func TestDevConsoleRecordFields(t *testing.T) {
 	s := &session{id: viewID{1, 2, 3}}
 	ctx := context.WithValue(context.Background(), sessionKey{}, s)
 	slog.New(d).With("app", "x").WithGroup("g").WarnContext(ctx, "hello", "k", 1)
-	d.Handle(nil, slog.Record{Message: "no ctx, no time, no source"}) //nolint:staticcheck // a nil ctx must not crash it
+	//lint:ignore SA1012 a nil ctx must not crash it
+	d.Handle(nil, slog.Record{Message: "no ctx, no time, no source"})
 	recs := recorded(t, d)
 	got := fmt.Sprintf("%s %s %s %s", recs[0][2], recs[0][3], recs[0][4], recs[0][6])
 	if want := `4 "hello" {"app":"x","g":{"k":1}} "0102030000000000"`; got != want {

@@ -30,14 +30,14 @@
 //
 // A GET creates a view with the handler's constructor, calls Mount if the
 // view is a Mounter, renders it into the layout and keeps it for a short
-// while (Options.AdoptTimeout). The page's live connection joins with a
+// while ([Options.AdoptTimeout]). The page's live connection joins with a
 // signed token and adopts that same view: Mount runs once per page, not
 // twice. If the view is gone (the server restarted, another instance serves
 // the connection, the page waited too long), the view is mounted afresh
 // from the upgrade request, the page's forms are replayed to it (see
 // Reconnects and form recovery), and the page is brought up to date.
 //
-// When a connection drops, the view keeps running for Options.ResumeTimeout:
+// When a connection drops, the view keeps running for [Options.ResumeTimeout]:
 // a page that reconnects in time resumes it with its whole state, and events
 // the user triggered while offline are delivered once.
 //
@@ -120,8 +120,8 @@
 // dispatched as a bubbling DOM event, templive:connected and so on, for a
 // banner. What the page keeps depends on what the server still has:
 //
-//   - A network drop: the view waited for its page (Options.ResumeTimeout,
-//     at most Options.MaxDetached views) and is resumed with its whole
+//   - A network drop: the view waited for its page ([Options.ResumeTimeout],
+//     at most [Options.MaxDetached] views) and is resumed with its whole
 //     state; no Mount, no form replay. Events the user triggered while
 //     offline are sent after the rejoin, in order; an event whose reply was
 //     lost is re-sent with the same reference and applied at most once.
@@ -136,11 +136,11 @@
 //     an ordinary HandleEvent call: values that fail validation are handled
 //     as for any change, and an error is logged and shown in the browser
 //     console without failing the join. Give each form a stable id.
-//   - The token does not verify (Options.Secrets changed, or it was
+//   - The token does not verify ([Options.Secrets] changed, or it was
 //     tampered with): nothing is mounted and the page reloads, once.
 //
 // Recovery needs the page's token to verify after a restart: set
-// Options.Secrets to the same secret on every instance and across
+// [Options.Secrets] to the same secret on every instance and across
 // restarts. With the default random secret, pages reload instead.
 //
 // # PubSub
@@ -166,7 +166,7 @@
 //		return nil
 //	}
 //
-// Options.PubSub is in-process by default, and per Handler: give every
+// [Options.PubSub] is in-process by default, and per Handler: give every
 // Handler of the app the same value (NewLocalPubSub, or the NATS adapter
 // in live/natspubsub to span several instances). Delivery never blocks a
 // publisher and is at most once: a message for a view whose mailbox is
@@ -310,7 +310,7 @@
 // console, next to the page's own errors, the way phoenix_live_reload
 // streams server logs. A DevConsole wraps the app's slog handler: records
 // still go where they went, and are also streamed to the live pages of the
-// handlers whose Options.DevConsole is that console.
+// handlers whose [Options.DevConsole] is that console.
 //
 //	console := live.NewDevConsole(slog.NewTextHandler(os.Stderr, nil), nil)
 //	logger := slog.New(console)
@@ -322,13 +322,13 @@
 // ...)) ties the record to its page, which marks it "[this tab]"; typing
 // templive.logs = "tab" in the console shows only those ("all" shows all
 // again; the choice is kept in localStorage). A page that connects first
-// receives the latest records (DevConsoleOptions.Replay), and a view's
+// receives the latest records ([DevConsoleOptions.Replay]), and a view's
 // panic arrives as an error with its stack. Logging never waits for a page:
 // one that falls behind misses records and is told how many.
 //
 // It is off unless the app creates one: without it no log frame is ever
 // sent. NewDevConsole logs a warning, and only browsers on the server's own
-// machine receive records unless DevConsoleOptions.AllowRemote is set.
+// machine receive records unless [DevConsoleOptions.AllowRemote] is set.
 //
 // # Components
 //
@@ -420,7 +420,7 @@
 // idle page cheap. Other goroutines reach a view with Conn.Send,
 // which never blocks. Every queue is bounded: a view's mailbox, a
 // connection's outbound frames (a client that stops reading is
-// disconnected), the size of a frame (Options.ReadLimit), the views waiting
+// disconnected), the size of a frame ([Options.ReadLimit]), the views waiting
 // for adoption or resumption.
 //
 // # Crashes
@@ -506,24 +506,25 @@
 // Everything a client can make the server hold or do is bounded, with
 // defaults safe for production:
 //
-//   - A frame: Options.ReadLimit bytes (64 KiB); a larger one closes the
+//   - A frame: [Options.ReadLimit] bytes (64 KiB); a larger one closes the
 //     connection with 1009. Decoded, an event holds at most 1024 values of
 //     1024 entries, a join at most 64 forms.
-//   - The pace: Options.EventRate frames a second per connection (50, with
-//     bursts of Options.EventBurst, 128); a frame over it is answered with
+//   - The pace: [Options.EventRate] frames a second per connection (50, with
+//     bursts of [Options.EventBurst], 128); a frame over it is answered with
 //     the error frame [3, ref, "rate limited"], or closes the connection
-//     with 1008 if Options.RateLimitClose is set.
-//   - What waits for a slow client: Options.OutboundQueue frames (64); a
+//     with 1008 if [Options.RateLimitClose] is set.
+//   - What waits for a slow client: [Options.OutboundQueue] frames (64); a
 //     client that stops reading is disconnected with 1013 after a second,
-//     and resyncs when it is back. A view's mailbox: Options.MailboxSize.
-//   - Views: one per connection (a second join on a connection is answered
-//     with an error frame and changes nothing); views mounted for a GET and
-//     not yet joined, Options.MaxPending, for Options.AdoptTimeout; views
-//     whose connection dropped, Options.MaxDetached, for
-//     Options.ResumeTimeout.
+//     and resyncs when it is back. A view's mailbox: [Options.MailboxSize].
+//   - Views: one at a time per connection (a second join on a connection
+//     is a live navigation to a view of the same Site, and anything else is
+//     refused with a reload); views mounted for a GET and
+//     not yet joined, [Options.MaxPending], for [Options.AdoptTimeout]; views
+//     whose connection dropped, [Options.MaxDetached], for
+//     [Options.ResumeTimeout].
 //   - Time: a connection must join within 10 s, and is closed after
-//     Options.IdleTimeout without a frame; a write waits at most
-//     Options.WriteTimeout.
+//     [Options.IdleTimeout] without a frame; a write waits at most
+//     [Options.WriteTimeout].
 //   - Uploads: binary frames only for a view that allows an upload, each at
 //     most its largest ChunkSize plus a 20-byte header (1009 beyond); files
 //     announced at most 64 at a time, each within its upload's MaxSize and
@@ -577,15 +578,15 @@
 // asks the app for a CSRF token:
 //
 //   - The origin check. An upgrade whose Origin header is not the page's own
-//     host is refused with 403, unless Options.OriginPatterns allows it.
+//     host is refused with 403, unless [Options.OriginPatterns] allows it.
 //     Browsers always send Origin with a WebSocket upgrade and scripts cannot
 //     change it. Keep OriginPatterns narrow; never "*".
 //   - The page token. A join must carry the token of a page the server
-//     rendered: HMAC-SHA256, keyed with Options.Secrets, over a random view
+//     rendered: HMAC-SHA256, keyed with [Options.Secrets], over a random view
 //     id, the route and the time of issue. Another site cannot read it (the
 //     same-origin policy keeps the page from it), and a token is checked in
 //     constant time, in its one strict spelling, for its own route, and
-//     until Options.TokenMaxAge. A tampered, foreign, expired or misrouted
+//     until [Options.TokenMaxAge]. A tampered, foreign, expired or misrouted
 //     token mounts nothing: the join is answered with a reload frame and
 //     closed with 1008.
 //   - SameSite cookies. The upgrade is an ordinary request to the page's own

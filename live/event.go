@@ -14,8 +14,9 @@ type Event struct {
 	Values url.Values
 }
 
-// String returns the first value for key, or "" if there is none.
-func (e Event) String(key string) string { return e.Values.Get(key) }
+// Get returns the first value for key, or "" if there is none, as
+// [url.Values.Get] does.
+func (e Event) Get(key string) string { return e.Values.Get(key) }
 
 // Int returns the value for key as an int. A missing or malformed value
 // gives an error wrapping ErrBadValue that names the event and the key.

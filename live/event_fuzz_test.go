@@ -43,7 +43,7 @@ func FuzzEventValues(f *testing.F) {
 			}
 		}
 		for _, e := range events {
-			s := e.String(key)
+			s := e.Get(key)
 			if n, err := e.Int(key); err != nil {
 				if !errors.Is(err, live.ErrBadValue) {
 					t.Fatalf("Int(%q): %v does not wrap ErrBadValue", key, err)

@@ -62,7 +62,7 @@ func (v *hostileView) HandleEvent(ctx context.Context, c *live.Conn, e live.Even
 	case "inc":
 		v.count++
 	case "echo":
-		v.echo = e.String("text")
+		v.echo = e.Get("text")
 	case "set":
 		n, err := e.Int("n")
 		if err != nil {

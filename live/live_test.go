@@ -55,7 +55,7 @@ func (v *testView) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) 
 		}
 		v.count = n
 	case "echo":
-		v.echo = e.String("text")
+		v.echo = e.Get("text")
 	case "panic":
 		panic("boom")
 	case "later":

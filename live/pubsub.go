@@ -45,7 +45,7 @@ type PubSub interface {
 // process. Publish calls every subscriber's fn on the publisher's own
 // goroutine before it returns.
 //
-// Options.PubSub defaults to a new local PubSub per Handler: share one value
+// [Options.PubSub] defaults to a new local PubSub per Handler: share one value
 // between the handlers of an app so that views on different routes reach
 // each other.
 func NewLocalPubSub() PubSub { return &localPubSub{topics: map[string][]*localSub{}} }
@@ -149,7 +149,7 @@ func (t Topic[T]) Publish(ctx context.Context, ps PubSub, msg T) error {
 }
 
 // Subscribe subscribes c's view to the topic on the Handler's PubSub
-// (Options.PubSub): every message published to it from then on is decoded
+// ([Options.PubSub]): every message published to it from then on is decoded
 // into a T and delivered to the view's HandleInfo, in the view's loop,
 // as if with c.Send. Like Send, delivery never blocks the publisher: a
 // message that finds the view's mailbox full is dropped and logged.
@@ -201,7 +201,7 @@ func (t Topic[T]) deliver(s *session) func([]byte) {
 	}
 }
 
-// PubSub returns the PubSub of the view's Handler (Options.PubSub), to
+// PubSub returns the PubSub of the view's Handler ([Options.PubSub]), to
 // publish with Topic.Publish. It may be called from any goroutine.
 func (c *Conn) PubSub() PubSub { return c.s.h.opts.PubSub }
 

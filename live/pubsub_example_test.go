@@ -35,7 +35,7 @@ func (r *Room) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) erro
 		return live.ErrUnknownEvent
 	}
 	// Every view in the lobby hears it, this one too, in HandleInfo.
-	return chatLobby.Publish(ctx, c.PubSub(), Said{From: "me", Text: e.String("text")})
+	return chatLobby.Publish(ctx, c.PubSub(), Said{From: "me", Text: e.Get("text")})
 }
 
 func (r *Room) HandleInfo(ctx context.Context, c *live.Conn, msg any) error {

@@ -56,7 +56,7 @@ func (v *roomView) Render() templ.Component {
 func (v *roomView) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "say":
-		return v.room.Publish(ctx, c.PubSub(), note{Text: e.String("text")})
+		return v.room.Publish(ctx, c.PubSub(), note{Text: e.Get("text")})
 	case "subscribe":
 		return v.room.Subscribe(c)
 	case "leave":

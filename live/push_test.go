@@ -239,7 +239,7 @@ func TestReplyToHookEvent(t *testing.T) {
 			onEvent: func(v *probe, c *live.Conn, e live.Event) error {
 				switch e.Name {
 				case "ask":
-					return c.Reply(map[string]any{"answer": 42, "to": e.String("q")})
+					return c.Reply(map[string]any{"answer": 42, "to": e.Get("q")})
 				case "ask-and-change":
 					v.out = "changed"
 					c.Reply("first")

@@ -51,7 +51,7 @@ func (v *formView) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) 
 	v.watch.Do(func() { context.AfterFunc(ctx, func() { v.stats.ended.Add(1) }) })
 	switch e.Name {
 	case "validate":
-		q := e.String("query")
+		q := e.Get("query")
 		if len(q) > 5 {
 			return fmt.Errorf("%w: query: at most 5 characters, got %d", live.ErrBadValue, len(q))
 		}

@@ -52,7 +52,7 @@ func (a *Avatar) Render() templ.Component {
 func (a *Avatar) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "cancel":
-		c.CancelUpload("avatar", e.String("ref"))
+		c.CancelUpload("avatar", e.Get("ref"))
 	case "save":
 		return c.ConsumeUploads("avatar", func(en live.UploadEntry, r io.Reader) error {
 			f, err := os.Create(filepath.Join(os.TempDir(), "avatar"+filepath.Ext(en.Name)))

@@ -46,7 +46,7 @@ func (v *uploadView) Render() templ.Component {
 func (v *uploadView) HandleEvent(_ context.Context, c *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "cancel":
-		c.CancelUpload("f", e.String("ref"))
+		c.CancelUpload("f", e.Get("ref"))
 		return nil
 	case "allow": // an upload declared after Mount
 		c.AllowUpload("late", live.UploadConfig{TempDir: v.cfg.TempDir, ChunkSize: 128 << 10})

@@ -8,6 +8,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 
@@ -15,7 +17,7 @@ import (
 )
 
 func main() {
-	if err := demo.Main("templive-demo", os.Args[1:], os.Stderr); err != nil {
+	if err := demo.Main("templive-demo", os.Args[1:], os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "templive-demo:", err)
 		os.Exit(1)
 	}

@@ -59,6 +59,9 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 		row("bytes up/event", fmt.Sprintf("%.1f", res.BytesUpPerEvent))
 		row("bytes down/event", fmt.Sprintf("%.1f", res.BytesDownPerEvent))
 	}
+	if res.LogBytesDown > 0 {
+		row("dev log bytes down (not per event)", res.LogBytesDown)
+	}
 	row("errors", res.Errors)
 	if res.FirstError != "" {
 		row("first error", res.FirstError)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,12 +14,25 @@ import (
 
 // diffCmd prints the ops that turn one render into another, one per line,
 // and the size of the frame that would carry them.
-func diffCmd(args []string, w io.Writer) error {
-	if len(args) != 2 {
+func diffCmd(args []string, w, stderr io.Writer) error {
+	fs := flag.NewFlagSet("templive diff", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: templive diff OLD.html NEW.html
+
+Prints the patch ops that turn the render OLD.html into NEW.html, one a
+line, and the size of the frame that would carry them.
+`)
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		fs.Usage()
 		return fmt.Errorf("diff: want OLD.html NEW.html")
 	}
 	var trees [2]*html.Node
-	for i, name := range args {
+	for i, name := range fs.Args() {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			return err

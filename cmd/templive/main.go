@@ -11,6 +11,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +23,10 @@ import (
 const usage = `usage:
   templive demo [-addr 127.0.0.1:8080] [-dev]   serve every example on one port
   templive diff OLD.html NEW.html              print the patch ops between two renders and their size
+  templive bench -url URL [-clients N] [-rate R -duration D -event NAME | -idle -hold D] [-json]
+                                               measure a live page under load
+
+  templive COMMAND -h                          a command's flags
 
   templive demo -nats-serve HOST:PORT          also start an embedded NATS server there, for other instances
   templive demo -nats nats://HOST:PORT         join other instances through that NATS server
@@ -33,7 +39,17 @@ func main() {
 	}
 }
 
+// run runs the command args names. A -h or -help prints the command's
+// help and is no error.
 func run(args []string, stdout, stderr io.Writer) error {
+	err := dispatch(args, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("no command")
@@ -42,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case "demo":
 		return demo.Main("templive demo", args[1:], stderr)
 	case "diff":
-		return diffCmd(args[1:], stdout)
+		return diffCmd(args[1:], stdout, stderr)
 	case "bench":
 		return benchCmd(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -105,7 +105,7 @@ func (v *View) Render() templ.Component { return page(v) }
 func (v *View) HandleEvent(_ context.Context, c *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "save":
-		v.ID, v.Bio = e.String("id"), e.String("bio")
+		v.ID, v.Bio = e.Get("id"), e.Get("bio")
 	case "delete":
 		v.Deleted++
 	case "go":

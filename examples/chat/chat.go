@@ -85,15 +85,15 @@ func (v *View) Render() templ.Component { return page(v) }
 func (v *View) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "draft":
-		v.Name, v.Draft = clip(e.String("name"), MaxName), e.String("message")
+		v.Name, v.Draft = clip(e.Get("name"), MaxName), e.Get("message")
 	case "send":
-		v.Name = clip(e.String("name"), MaxName)
-		text := strings.TrimSpace(e.String("message"))
+		v.Name = clip(e.Get("name"), MaxName)
+		text := strings.TrimSpace(e.Get("message"))
 		if text == "" {
 			return nil
 		}
 		if utf8.RuneCountInString(text) > MaxText {
-			v.Draft = e.String("message")
+			v.Draft = e.Get("message")
 			return fmt.Errorf("chat: a message has at most %d characters", MaxText)
 		}
 		from := v.Name
@@ -103,7 +103,7 @@ func (v *View) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) erro
 		// Every view in the room hears it, this one too: the line
 		// appears when it comes back, in the order of the room.
 		if err := Room.Publish(ctx, c.PubSub(), Message{ID: randomID(), From: from, Text: text}); err != nil {
-			v.Draft = e.String("message") // keep it, to send again
+			v.Draft = e.Get("message") // keep it, to send again
 			return err
 		}
 		v.Draft = ""

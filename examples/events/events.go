@@ -41,7 +41,7 @@ func (v *View) HandleEvent(ctx context.Context, _ *live.Conn, e live.Event) erro
 	switch e.Name {
 	case "search":
 		v.Searches++
-		v.Query = e.String("q")
+		v.Query = e.Get("q")
 	case "tick":
 		v.Ticks++
 	case "save":
@@ -59,7 +59,7 @@ func (v *View) HandleEvent(ctx context.Context, _ *live.Conn, e live.Event) erro
 				mods = append(mods, strings.TrimSuffix(m, "Key"))
 			}
 		}
-		v.Key = strings.Join(append(mods, e.String("key")), "+")
+		v.Key = strings.Join(append(mods, e.Get("key")), "+")
 	case "focus", "blur":
 		v.Focus = e.Name
 	case "enter":

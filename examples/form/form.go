@@ -47,13 +47,13 @@ func (v *View) HandleEvent(_ context.Context, _ *live.Conn, e live.Event) error 
 		// Recovery after a restart arrives here too, with the same
 		// values: a value that fails validation is shown as an error,
 		// whether the user just typed it or the page recovered it.
-		v.Query = e.String("query")
+		v.Query = e.Get("query")
 		v.Error = ""
 		if n := utf8.RuneCountInString(v.Query); n > MaxQuery {
 			v.Error = tooLong
 		}
 	case "save":
-		q := e.String("query")
+		q := e.Get("query")
 		if utf8.RuneCountInString(q) > MaxQuery {
 			v.Query, v.Error = q, tooLong
 			return nil
@@ -63,7 +63,7 @@ func (v *View) HandleEvent(_ context.Context, _ *live.Conn, e live.Event) error 
 		v.Query, v.Error = "", ""
 		v.Flash = "Form submitted with query: " + q
 	case "note":
-		v.Note = e.String("note")
+		v.Note = e.Get("note")
 	default:
 		return live.ErrUnknownEvent
 	}

@@ -64,11 +64,11 @@ func (v *View) Render() templ.Component { return page(v) }
 func (v *View) HandleEvent(_ context.Context, c *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "add":
-		p, ok := product(e.String("sku"))
+		p, ok := product(e.Get("sku"))
 		if !ok {
-			return fmt.Errorf("no product %q", e.String("sku"))
+			return fmt.Errorf("no product %q", e.Get("sku"))
 		}
-		return c.SendUpdate(e.String("cart"), Add{p})
+		return c.SendUpdate(e.Get("cart"), Add{p})
 	}
 	return live.ErrUnknownEvent
 }
@@ -123,11 +123,11 @@ func (c *Cart) Update(_ context.Context, _ *live.Conn, msg any) error {
 func (c *Cart) HandleEvent(_ context.Context, conn *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "inc":
-		c.change(e.String("sku"), 1, Product{})
+		c.change(e.Get("sku"), 1, Product{})
 	case "dec":
-		c.change(e.String("sku"), -1, Product{})
+		c.change(e.Get("sku"), -1, Product{})
 	case "note":
-		c.Note = e.String("note")
+		c.Note = e.Get("note")
 	case "checkout":
 		if len(c.Lines) == 0 {
 			return nil

@@ -66,7 +66,7 @@ func (v *List) Render() templ.Component { return listPage(v) }
 func (v *List) HandleEvent(_ context.Context, c *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "add":
-		title := e.String("title")
+		title := e.Get("title")
 		if title == "" {
 			c.PutFlash("error", "A todo needs a title.")
 			return nil

@@ -77,7 +77,7 @@ func (v *View) Render() templ.Component {
 func (v *View) HandleEvent(_ context.Context, c *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "cancel":
-		c.CancelUpload(e.String("upload"), e.String("ref"))
+		c.CancelUpload(e.Get("upload"), e.Get("ref"))
 	case "save":
 		if err := os.MkdirAll(v.cfg.Dir, 0o755); err != nil {
 			return err

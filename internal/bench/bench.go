@@ -55,8 +55,13 @@ type Result struct {
 	Maxms             float64 `json:"max_ms"`
 	BytesUpPerEvent   float64 `json:"bytes_up_per_event"`
 	BytesDownPerEvent float64 `json:"bytes_down_per_event"`
-	Errors            int64   `json:"errors"`
-	FirstError        string  `json:"first_error,omitempty"`
+	// LogBytesDown counts the dev console's log frames, which the bytes
+	// per event leave out: they depend on what the server logs, not on
+	// the event, and a development server replays its latest records to
+	// every connection that joins.
+	LogBytesDown int64  `json:"log_bytes_down,omitempty"`
+	Errors       int64  `json:"errors"`
+	FirstError   string `json:"first_error,omitempty"`
 }
 
 type run struct {
@@ -67,6 +72,7 @@ type run struct {
 	errors    atomic.Int64
 	bytesUp   atomic.Int64
 	bytesDown atomic.Int64
+	logBytes  atomic.Int64 // dev console frames, not in bytesDown
 	firstErr  atomic.Value // string
 	mu        sync.Mutex
 	latencies []time.Duration
@@ -141,6 +147,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if s, ok := r.firstErr.Load().(string); ok {
 		res.FirstError = s
 	}
+	res.LogBytesDown = r.logBytes.Load()
 	if res.Events > 0 {
 		res.BytesUpPerEvent = float64(r.bytesUp.Load()) / float64(res.Events)
 		res.BytesDownPerEvent = float64(r.bytesDown.Load()) / float64(res.Events)
@@ -319,7 +326,8 @@ func (c *client) write(ctx context.Context, r *run, frame []byte) error {
 	return c.ws.Write(ctx, websocket.MessageText, frame)
 }
 
-// readLoop counts every byte the server sends and hands replies to event.
+// readLoop counts every byte the server sends, log frames apart, and hands
+// replies to event.
 func (c *client) readLoop(r *run) {
 	defer close(c.done)
 	for {
@@ -328,6 +336,10 @@ func (c *client) readLoop(r *run) {
 			return
 		}
 		now := time.Now()
+		if len(data) > 2 && data[1] == '0'+protocol.KindLog && data[2] == ',' { // a dev console frame: [6,...
+			r.logBytes.Add(int64(len(data)))
+			continue
+		}
 		r.bytesDown.Add(int64(len(data)))
 		// Replies and errors answer an event: [0,ref...] or [3,ref...].
 		if len(data) > 3 && (data[1] == '0' || data[1] == '3') && data[2] == ',' {

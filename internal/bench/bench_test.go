@@ -81,3 +81,35 @@ func TestNotALivePage(t *testing.T) {
 		t.Fatalf("%+v, want 2 errors saying there is no live root", res)
 	}
 }
+
+// TestLoadLeavesLogFramesOut: a development server's console frames (the
+// records replayed to each connection, and those logged while it runs)
+// are counted apart, not in the bytes per event.
+func TestLoadLeavesLogFramesOut(t *testing.T) {
+	console := live.NewDevConsole(slog.NewTextHandler(io.Discard, nil), nil)
+	logger := slog.New(console)
+	for i := range 50 { // what each joining connection is replayed
+		logger.Info("a record logged before the run", "i", i)
+	}
+	h := live.NewHandler(counter.New, &live.Options{Logger: logger, DevConsole: console})
+	mux := http.NewServeMux()
+	mux.Handle("/counter", h)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() { h.Close(); srv.Close() })
+
+	res, err := bench.Run(context.Background(), bench.Config{
+		URL: srv.URL + "/counter", Clients: 5, Rate: 200, Duration: 500 * time.Millisecond, Event: "inc",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Connected != 5 || res.Errors != 0 || res.Events < 20 {
+		t.Fatalf("connected %d, events %d, errors %d (%s)", res.Connected, res.Events, res.Errors, res.FirstError)
+	}
+	if res.LogBytesDown < 5*50*40 { // 50 records of 40 bytes and more, to each of 5 clients
+		t.Errorf("log bytes down %d, want the replayed records counted", res.LogBytesDown)
+	}
+	if res.BytesDownPerEvent < 20 || res.BytesDownPerEvent > 40 {
+		t.Errorf("bytes down per event %.1f, want about 28, as without a console", res.BytesDownPerEvent)
+	}
+}

@@ -15,7 +15,7 @@ const (
 )
 
 // lcsLimit bounds the table of the exact longest-common-subsequence match
-// (entries, 4 bytes each); longer child lists get a greedy match.
+// (entries, 4 bytes each); longer child lists are matched by matchLarge.
 const lcsLimit = 1 << 14
 
 // diffChildList diffs child lists that differ in shape. It matches old
@@ -181,7 +181,7 @@ func (d *differ) matchInOrder(oc, nc []*html.Node, om, nm, how []int32) {
 	if (len(ou)+1)*(len(nu)+1) <= lcsLimit {
 		d.matchWeighted(&m)
 	} else {
-		m.matchGreedy()
+		d.matchLarge(&m)
 	}
 }
 
@@ -247,32 +247,41 @@ func (d *differ) matchWeighted(m *middle) {
 
 // matchGreedy walks both lists once. Equal children match; on a mismatch
 // it looks a little ahead on either side for an equal child to
-// resynchronise on (an insertion or a removal), and failing that patches
-// the child in place when the signatures agree.
+// resynchronise on (an insertion or a removal); failing that it patches
+// the child in place when the signatures agree, and otherwise skips to the
+// nearest child of the same signature, so that one stray child does not
+// shift the rest of the list.
 func (m *middle) matchGreedy() {
 	const window = 32
 	a, b := len(m.ou), len(m.nu)
-	for i, j := 0, 0; i < a && j < b; {
-		if m.weight(i, j) == 2 {
-			m.match(i, j)
-			i, j = i+1, j+1
-			continue
-		}
-		skipped := false
-		for w := 1; w <= window && !skipped; w++ {
-			if j+w < b && m.weight(i, j+w) == 2 {
-				j, skipped = j+w, true
-			} else if i+w < a && m.weight(i+w, j) == 2 {
-				i, skipped = i+w, true
+	// ahead looks up to window children ahead on either side for one of
+	// weight at least min, and moves there.
+	ahead := func(i, j *int, min int32) bool {
+		for w := 1; w <= window; w++ {
+			if *j+w < b && m.weight(*i, *j+w) >= min {
+				*j += w
+				return true
+			}
+			if *i+w < a && m.weight(*i+w, *j) >= min {
+				*i += w
+				return true
 			}
 		}
-		if skipped {
-			continue
-		}
-		if m.weight(i, j) == 1 {
+		return false
+	}
+	for i, j := 0, 0; i < a && j < b; {
+		switch x := m.weight(i, j); {
+		case x == 2:
 			m.match(i, j)
+			i, j = i+1, j+1
+		case ahead(&i, &j, 2):
+		case x == 1:
+			m.match(i, j)
+			i, j = i+1, j+1
+		case ahead(&i, &j, 1):
+		default:
+			i, j = i+1, j+1
 		}
-		i, j = i+1, j+1
 	}
 }
 

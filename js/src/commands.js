@@ -9,6 +9,7 @@
 import * as C from "./constants.js";
 import { firstFocusable, popFocus, pushFocus } from "./focus.js";
 import { playSound } from "./sound.js";
+import { dropClass } from "./classes.js";
 
 // DEFAULT_TIME is how long (ms) transition classes stay when no time is given.
 const DEFAULT_TIME = 200;
@@ -180,9 +181,13 @@ function transition(el, a, fn, after, phases) {
   const [start = [], end = []] = p.slice(1);
   const r = record(el);
   const on = (ns, v) => ns.forEach((n) => {
-    el.classList.toggle(n, v);
-    if (v) r.c.set(n, true);
-    else r.c.delete(n);
+    if (v) {
+      el.classList.add(n);
+      r.c.set(n, true);
+    } else {
+      dropClass(el, n);
+      r.c.delete(n);
+    }
   });
   on(t.concat(start), true);
   if (fn) fn();

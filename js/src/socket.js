@@ -31,6 +31,7 @@ import { collectRecoverableForms, keepForms, keepReset } from "./forms.js";
 import { logPrinter } from "./console.js";
 import { restore } from "./commands.js";
 import { targetOf } from "./component.js";
+import { dropClass } from "./classes.js";
 import { applyOps, DriftError } from "./patch.js";
 import { follow, refused } from "./redirect.js";
 import { streamSocket } from "./sse.js";
@@ -361,7 +362,7 @@ export function connect(root, options) {
     if (p.held) p.held.done();
     if (p.done) p.done(err, reply);
     if (p.el && p.cls && ![...pending.values()].some((q) => q.el === p.el && q.cls === p.cls)) {
-      p.el.classList.remove(p.cls);
+      dropClass(p.el, p.cls);
     }
   }
 

@@ -59,6 +59,15 @@ test("targets: to (one or many selectors, in the document), closest, inner; inne
   assert.ok(has($("#i2"), "self"), "closest includes the element itself");
 });
 
+test("transitions: an element whose last class ends its transition loses the class attribute", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const { $, run } = setup('<div id="m"></div>');
+  run([["show", { to: "#m", transition: "fade", time: 50 }]]);
+  assert.equal($("#m").getAttribute("class"), "fade");
+  t.mock.timers.tick(50);
+  assert.equal($("#m").hasAttribute("class"), false, $("#m").outerHTML);
+});
+
 test("show, hide, toggle set display; display option; toggle reads the computed display", () => {
   const { $, run } = setup('<style>.off{display:none}</style><div id="m" class="off"></div><div id="n"></div>');
   const m = $("#m");

@@ -110,6 +110,21 @@ test("events: the loading class survives a patch of the class attribute until th
   page.stop();
 });
 
+test("events: a reply leaves no empty class attribute on an element that had none", () => {
+  const { page, root } = setup();
+  const ws = FakeWebSocket.last();
+  ws.open();
+  ws.receive([0, 0]);
+  const b = root.querySelector("#b");
+  assert.equal(b.getAttribute("class"), null);
+  page.push("go", null, b, "live-click-loading");
+  assert.equal(b.getAttribute("class"), "live-click-loading");
+  ws.receive([0, 1]);
+  assert.equal(b.hasAttribute("class"), false, b.outerHTML);
+  assert.equal(b.outerHTML, '<button id="b">b</button>');
+  page.stop();
+});
+
 test("events: the queue is bounded; the oldest event is dropped", (t) => {
   const errors = t.mock.method(console, "error", () => {});
   const { page, root } = setup({ queue: 2 });

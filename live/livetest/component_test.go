@@ -55,7 +55,7 @@ func (c *vote) HandleEvent(_ context.Context, _ *live.Conn, e live.Event) error 
 	case "up":
 		c.n++
 	case "note":
-		c.note = e.String("note")
+		c.note = e.Get("note")
 	default:
 		return live.ErrUnknownEvent
 	}

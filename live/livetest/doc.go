@@ -23,6 +23,26 @@
 // Everything ends with the test: pages disconnect, the handler is closed
 // if it has a Close method, and no goroutine is left behind.
 //
+// # Table tests and leaks
+//
+// A table test shares one Server between its rows: Server.OpenIn(t, path)
+// opens a page for the subtest t, reports its failures there and closes it
+// when that subtest ends.
+//
+//	s := livetest.NewServer(t, h)
+//	for _, tt := range tests {
+//		t.Run(tt.name, func(t *testing.T) {
+//			p := s.OpenIn(t, "/counter")
+//			...
+//		})
+//	}
+//
+// Main, called from TestMain, fails the test binary if its tests leave a
+// goroutine running (a view's timer, task or subscription that outlived
+// it); VerifyNone is the same check for a TestMain of your own.
+//
+//	func TestMain(m *testing.M) { livetest.Main(m) }
+//
 // # What a user does
 //
 // Every method that acts finds its element with a CSS selector and does
@@ -48,7 +68,7 @@
 // pushed (Pushes and Dispatched make sure of the pushes that follow an
 // answer). So the next line of the test sees the result, with no sleep and
 // no polling. Debounce and throttle do not apply in tests: each action
-// sends its event at once. The handler's rate limit (live.Options.EventRate)
+// sends its event at once. The handler's rate limit ([live.Options.EventRate])
 // applies as it does to a browser: a test that sends more than its burst
 // at once (100 events by default) sees "rate limited" errors; turn the
 // limit off in such a test's handler.
@@ -83,7 +103,7 @@
 // that died and came back as h, which has lost the view: the rejoin mounts
 // it afresh and replays the page's recoverable forms (with an id and a
 // live-change), so the server's state is rebuilt from what the user typed,
-// and the page keeps it. Give h the same live.Options.Secrets, or the page
+// and the page keeps it. Give h the same [live.Options.Secrets], or the page
 // reloads, as a browser does.
 //
 // # Errors

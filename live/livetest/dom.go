@@ -189,16 +189,6 @@ func textContent(n *html.Node) string {
 	return b.String()
 }
 
-// setText replaces n's children with one text node.
-func setText(n *html.Node, s string) {
-	for c := n.FirstChild; c != nil; c = n.FirstChild {
-		n.RemoveChild(c)
-	}
-	if s != "" {
-		n.AppendChild(&html.Node{Type: html.TextNode, Data: s})
-	}
-}
-
 // describe names n the way a developer finds it: <button#inc.primary>.
 func describe(n *html.Node) string {
 	if n == nil {
@@ -278,4 +268,14 @@ func focusable(n *html.Node) bool {
 // inTree reports whether n is still in the document doc.
 func inTree(doc, n *html.Node) bool {
 	return n != nil && contains(doc, n)
+}
+
+// setText replaces n's children with one text node.
+func setText(n *html.Node, s string) {
+	for c := n.FirstChild; c != nil; c = n.FirstChild {
+		n.RemoveChild(c)
+	}
+	if s != "" {
+		n.AppendChild(&html.Node{Type: html.TextNode, Data: s})
+	}
 }

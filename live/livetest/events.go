@@ -331,7 +331,8 @@ func (p *Page) focusTo(el *html.Node) {
 
 // Hook sends the event a live-hook's pushEvent(event, payload) sends from
 // the element sel matches (which must have a live-hook), and returns the
-// view's answer (Conn.Reply), or nil when it gave none. payload's values
+// view's answer (Conn.Reply, as JSON with its HTML escapes undone, like
+// [Push.Payload]), or nil when it gave none. payload's values
 // must be strings, numbers, booleans, nil or slices of them, as in the
 // browser.
 func (p *Page) Hook(sel, event string, payload map[string]any) json.RawMessage {

@@ -2,6 +2,7 @@ package livetest_test
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -125,5 +126,32 @@ func ExamplePage_OnConfirm() {
 	p.Click("#clear")
 	if n := p.Find("#files li").Length(); n != 0 {
 		t.Errorf("%d files left", n)
+	}
+}
+
+// A table test shares one server; each row's page belongs to its subtest
+// and closes when the subtest ends.
+func ExampleServer_OpenIn() {
+	s := livetest.NewServer(t, live.NewHandler(counter.New, nil))
+	for _, clicks := range []int{1, 2, 3} {
+		t.Run(strings.Repeat("+", clicks), func(t *testing.T) {
+			p := s.OpenIn(t, "/counter")
+			for range clicks {
+				p.Click("#inc")
+			}
+			if got := p.Text("#count"); got != strconv.Itoa(clicks) {
+				t.Errorf("count = %q after %d clicks", got, clicks)
+			}
+		})
+	}
+}
+
+// A pushed event's payload decodes into a value of the test's own.
+func ExamplePush_Decode() {
+	p := livetest.Open(t, live.NewHandler(sound.New, nil), "/sound")
+	p.Click("#delayed")
+	var played struct{ Name string }
+	if err := p.AwaitPush("live:sound").Decode(&played); err != nil || played.Name != "win" {
+		t.Errorf("played %+v, %v; want win", played, err)
 	}
 }

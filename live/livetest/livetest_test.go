@@ -14,11 +14,6 @@ import (
 
 func TestMain(m *testing.M) { leakcheck.Main(m) }
 
-// last returns the newest event the board logged, as its page shows it.
-func last(p *livetest.Page) string {
-	return p.Find("#log li").Last().Text()
-}
-
 // logged returns every event the board logged.
 func logged(p *livetest.Page) []string {
 	return p.Find("#log li").Map(func(_ int, s *goquery.Selection) string { return s.Text() })

@@ -85,10 +85,21 @@ type Page struct {
 
 // A Push is an event the view pushed to the page (Conn.Push,
 // Conn.PushBeforePatch, Conn.PlaySound's "live:sound"): its name and JSON
-// payload.
+// payload: the JSON of the view's value, with encoding/json's HTML escapes
+// undone, so "<b>" reads "<b>", not "\u003cb\u003e". Decode reads it
+// into a value.
 type Push struct {
 	Name    string
 	Payload json.RawMessage
+}
+
+// Decode decodes the push's payload into v, as json.Unmarshal does, and
+// returns its error wrapped with the push's name.
+func (x Push) Decode(v any) error {
+	if err := json.Unmarshal(x.Payload, v); err != nil {
+		return fmt.Errorf("livetest: push %q: %w", x.Name, err)
+	}
+	return nil
 }
 
 // A Dispatch is a DOM event the page dispatched by itself: the CustomEvent
@@ -103,16 +114,15 @@ type Dispatch struct {
 
 // A sent is an event the page sent (or queued while offline).
 type sent struct {
-	ref     uint64
-	name    string
-	frame   []any
-	el      *html.Node // gets cls until answered
-	cls     string
-	form    *html.Node // a submitted form (keepReset)
-	done    bool
-	err     string
-	answer  json.RawMessage
-	dropped bool
+	ref    uint64
+	name   string
+	frame  []any
+	el     *html.Node // gets cls until answered
+	cls    string
+	form   *html.Node // a submitted form (keepReset)
+	done   bool
+	err    string
+	answer json.RawMessage
 }
 
 // Open opens the page at path in a new tab of the Server: it GETs the page,
@@ -120,10 +130,16 @@ type sent struct {
 // connection.
 func (s *Server) Open(path string) *Page {
 	s.t.Helper()
+	return s.open(s.t, path)
+}
+
+// open opens a page whose failures go to t.
+func (s *Server) open(t testing.TB, path string) *Page {
+	t.Helper()
 	if !strings.HasPrefix(path, "/") {
-		s.t.Fatalf("livetest: Open(%q): want a path that starts with /", path)
+		t.Fatalf("livetest: Open(%q): want a path that starts with /", path)
 	}
-	p := &Page{s: s, t: s.t, path: path, sticky: map[*html.Node]*sticky{}, typed: map[*html.Node]string{},
+	p := &Page{s: s, t: t, path: path, sticky: map[*html.Node]*sticky{}, typed: map[*html.Node]string{},
 		mounted: map[*html.Node]bool{}, removed: map[*html.Node]bool{}}
 	s.pages = append(s.pages, p)
 	p.load()
@@ -485,7 +501,7 @@ func (p *Page) handle(data []byte) {
 			if p.navPush(name, payload) {
 				continue
 			}
-			p.pushes = append(p.pushes, Push{name, append(json.RawMessage(nil), payload...)})
+			p.pushes = append(p.pushes, Push{name, plainJSON(payload)})
 			p.taken = append(p.taken, false)
 			if name == protocol.PushSound {
 				var s struct{ Name string }
@@ -574,7 +590,7 @@ func (p *Page) done(e *sent, answer json.RawMessage, err string) {
 	}
 	e.done, e.err = true, err
 	if len(answer) > 0 {
-		e.answer = append(json.RawMessage(nil), answer...)
+		e.answer = plainJSON(answer)
 	}
 	if e.el != nil && e.cls != "" {
 		still := false

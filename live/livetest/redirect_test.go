@@ -29,7 +29,7 @@ func (v *editView) Render() templ.Component {
 func (v *editView) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) error {
 	switch e.Name {
 	case "validate":
-		v.id, v.title = e.String("id"), e.String("title")
+		v.id, v.title = e.Get("id"), e.Get("title")
 	case "go":
 		return c.Redirect("/done")
 	default:

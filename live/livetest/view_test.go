@@ -77,12 +77,12 @@ func (b *board) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) err
 		}
 		b.Count += by
 	case "validate":
-		b.Name, b.Color, b.Agree, b.Notes = e.String("name"), e.String("color"), e.Bool("agree"), e.String("notes")
+		b.Name, b.Color, b.Agree, b.Notes = e.Get("name"), e.Get("color"), e.Bool("agree"), e.Get("notes")
 		if b.Name == "shout" {
 			b.Name = "SHOUT"
 		}
 	case "save":
-		b.Saved = e.String("name")
+		b.Saved = e.Get("name")
 		b.Name = "" // the server resets the field
 	case "ping":
 		if err := c.PushBeforePatch("before", map[string]int{"count": b.Count}); err != nil {
@@ -91,7 +91,12 @@ func (b *board) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) err
 		b.Count++
 		return c.Push("pong", map[string]any{"count": b.Count})
 	case "ready":
-		return c.Reply(map[string]any{"width": e.String("w"), "ok": true})
+		return c.Reply(map[string]any{"width": e.Get("w"), "ok": true})
+	case "markup":
+		if err := c.Push("markup", map[string]string{"html": "<b>Tom & Jerry</b>"}); err != nil {
+			return err
+		}
+		return c.Reply(map[string]string{"html": "<i>ok</i>"})
 	case "report":
 		b.Report.Start()
 		release := b.release

@@ -102,7 +102,7 @@ const flushTimeout = 2 * time.Second
 // cluster) and returns a PubSub that owns the connection: Close closes it.
 // The connection reconnects forever, and logs each disconnection and
 // reconnection. Connect fails if no server answers; add
-// nats.RetryOnFailedConnect(true) to Options.NATS to start anyway.
+// nats.RetryOnFailedConnect(true) to [Options.NATS] to start anyway.
 func Connect(url string, opts *Options) (*PubSub, error) {
 	o := withDefaults(opts)
 	log := o.Logger
@@ -136,7 +136,7 @@ func Connect(url string, opts *Options) (*PubSub, error) {
 
 // New returns a PubSub over nc, which the caller keeps: Close does not
 // close it. Give nc a reconnect policy (nats.MaxReconnects(-1)) so that it
-// outlives NATS outages. New panics if Options.Prefix is not a valid
+// outlives NATS outages. New panics if [Options.Prefix] is not a valid
 // literal subject.
 func New(nc *nats.Conn, opts *Options) *PubSub {
 	o := withDefaults(opts)

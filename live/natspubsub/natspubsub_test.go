@@ -122,7 +122,7 @@ func (v *roomView) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) 
 	n, _ := e.Int("n")
 	for range max(n, 1) {
 		v.seq++
-		if err := room.Publish(ctx, c.PubSub(), line{From: v.name, Seq: v.seq, Text: fmt.Sprintf("%s%d %s", v.name, v.seq, e.String("text"))}); err != nil {
+		if err := room.Publish(ctx, c.PubSub(), line{From: v.name, Seq: v.seq, Text: fmt.Sprintf("%s%d %s", v.name, v.seq, e.Get("text"))}); err != nil {
 			return err
 		}
 	}

@@ -49,7 +49,7 @@ func (v *noteView) HandleEvent(ctx context.Context, c *live.Conn, e live.Event) 
 	case "inc":
 		v.count++
 	case "note":
-		v.note = e.String("text")
+		v.note = e.Get("text")
 	case "boom":
 		panic("boom")
 	default:

@@ -299,16 +299,7 @@ func (s *session) componentUpdate(m updateMsg) {
 	if s.cur == nil {
 		return // rendered when a connection attaches
 	}
-	ops, err := s.renderComponent(comp)
-	if err != nil {
-		s.renderFailed(0, err)
-		return
-	}
-	var frame []byte
-	if ops != nil {
-		frame = protocol.AppendPatch(nil, ops)
-	}
-	s.deliver(frame, ops != nil)
+	s.deliverUpdate(s.renderComponent(comp))
 }
 
 // recoverForm applies a form the page recovers after a rejoin to the view,

@@ -201,6 +201,12 @@ func (s *session) update() {
 // renderUpdate renders the view and sends the patch and the pushes, if any.
 func (s *session) renderUpdate() {
 	ops, err := s.renderDiff()
+	s.deliverUpdate(ops, err)
+}
+
+// deliverUpdate sends the ops of a render no event asked for (a message's,
+// a component's update) as a patch, with the pushes, if any.
+func (s *session) deliverUpdate(ops []byte, err error) {
 	if err != nil {
 		s.renderFailed(0, err)
 		return

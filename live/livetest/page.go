@@ -527,15 +527,20 @@ func (p *Page) reload(reason string) {
 	}
 	p.t.Logf("livetest: %s: the server asked for a reload (%s): loading the page again", p.path, reason)
 	p.reloaded = true
+	p.stop()
+	p.load()
+}
+
+// stop closes the page's connection as the client does when it leaves the
+// page: what was pending is lost with it.
+func (p *Page) stop() {
 	c := p.c
 	p.c, p.joined = nil, false
 	c.close()
-	// The client stops: what was pending is lost with the old page.
 	for _, e := range p.pending {
 		e.done, e.err = true, "connection stopped"
 	}
 	p.pending = nil
-	p.load()
 }
 
 func hasOps(raw json.RawMessage) bool {

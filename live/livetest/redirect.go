@@ -44,11 +44,5 @@ func (p *Page) redirectGET(resp *http.Response) bool {
 func (p *Page) followRedirect(url string) {
 	p.t.Logf("livetest: %s: the server redirected the page to %s", p.path, url)
 	p.redirect = url
-	c := p.c
-	p.c, p.joined = nil, false
-	c.close()
-	for _, e := range p.pending {
-		e.done, e.err = true, "connection stopped"
-	}
-	p.pending = nil
+	p.stop()
 }

@@ -133,27 +133,16 @@ func (s *session) deliver(frame []byte, carriesOps bool) {
 }
 
 // appendPushes appends one push frame holding, in order, the pushes whose
-// before field is before: [5, name, payload, name, payload, ...]. It
-// returns nil when there are none.
+// before field is before, or nothing (and returns nil for a nil dst) when
+// there are none.
 func appendPushes(dst []byte, ps []pushed, before bool) []byte {
-	n := 0
-	for _, p := range ps {
-		if p.before != before {
-			continue
+	return protocol.AppendPushes(dst, func(yield func(string, []byte) bool) {
+		for _, p := range ps {
+			if p.before == before && !yield(p.name, p.payload) {
+				return
+			}
 		}
-		if n == 0 {
-			dst = append(dst, '[', '0'+protocol.KindPush)
-		}
-		n++
-		dst = append(dst, ',')
-		dst = protocol.AppendString(dst, p.name)
-		dst = append(dst, ',')
-		dst = append(dst, p.payload...)
-	}
-	if n == 0 {
-		return nil
-	}
-	return append(dst, ']')
+	})
 }
 
 // callAnswering runs HandleEvent for e, letting it Reply, and returns its
@@ -171,13 +160,7 @@ func replyFrame(ref uint64, ops, answer []byte) []byte {
 	if answer == nil {
 		return protocol.AppendReply(nil, ref, ops)
 	}
-	if ops == nil {
-		ops = []byte("[]")
-	}
-	f := protocol.AppendReply(nil, ref, ops)
-	f = append(f[:len(f)-1], ',')
-	f = append(f, answer...)
-	return append(f, ']')
+	return protocol.AppendAnswer(nil, ref, ops, answer)
 }
 
 // update renders the view after a callback the server started (a message,

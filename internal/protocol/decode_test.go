@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"errors"
+	"maps"
 	"reflect"
 	"strings"
 	"testing"
@@ -144,7 +145,10 @@ func TestEncode(t *testing.T) {
 		{AppendError(nil, 5, `unknown event "x"`), `[3,5,"unknown event \"x\""]`},
 		{AppendReload(nil, "token expired"), `[4,"token expired"]`},
 		{AppendRedirect(nil, "redirect", "/login?next=%2Fa&b=<c>"), `[4,"redirect","/login?next=%2Fa\u0026b=\u003cc\u003e"]`},
-		{AppendPush(nil, "sound", []byte(`{"name":"click"}`)), `[5,"sound",{"name":"click"}]`},
+		{AppendPushes(nil, maps.All(map[string][]byte{"sound": []byte(`{"name":"click"}`)})), `[5,"sound",{"name":"click"}]`},
+		{AppendPushes(nil, maps.All(map[string][]byte{})), ``},
+		{AppendAnswer(nil, 4, nil, []byte(`{"ok":true}`)), `[0,4,[],{"ok":true}]`},
+		{AppendAnswer(nil, 4, []byte(`[[0,"n",[0],"1"]]`), []byte(`1`)), `[0,4,[[0,"n",[0],"1"]],1]`},
 		{AppendString(nil, "a\u2028<b>\xff"), `"a\u2028\u003cb\u003e\ufffd"`},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"encoding/json"
+	"iter"
 	"strconv"
 )
 
@@ -14,6 +15,18 @@ func AppendReply(dst []byte, ref uint64, ops []byte) []byte {
 		dst = append(dst, ',')
 		dst = append(dst, ops...)
 	}
+	return append(dst, ']')
+}
+
+// AppendAnswer appends a reply frame answering ref that carries the
+// view's answer to a hook's pushEvent (JSON): [0, ref, ops or [], answer].
+func AppendAnswer(dst []byte, ref uint64, ops, answer []byte) []byte {
+	if len(ops) == 0 {
+		ops = []byte("[]")
+	}
+	dst = AppendReply(dst, ref, ops)
+	dst = append(dst[:len(dst)-1], ',')
+	dst = append(dst, answer...)
 	return append(dst, ']')
 }
 
@@ -40,14 +53,23 @@ func AppendReload(dst []byte, reason string) []byte {
 	return append(dst, ']')
 }
 
-// AppendPush appends a push frame: a named event with a JSON payload for
-// the client's hooks and window listeners.
-func AppendPush(dst []byte, name string, payload []byte) []byte {
-	dst = append(dst, '[', '0'+KindPush, ',')
-	dst = AppendString(dst, name)
-	if len(payload) > 0 {
+// AppendPushes appends one push frame holding, in order, the named
+// events with their JSON payloads that events yields:
+// [5, name, payload, name, payload, ...]. It appends nothing when events
+// yields none.
+func AppendPushes(dst []byte, events iter.Seq2[string, []byte]) []byte {
+	n := len(dst)
+	for name, payload := range events {
+		if len(dst) == n {
+			dst = append(dst, '[', '0'+KindPush)
+		}
+		dst = append(dst, ',')
+		dst = AppendString(dst, name)
 		dst = append(dst, ',')
 		dst = append(dst, payload...)
+	}
+	if len(dst) == n {
+		return dst
 	}
 	return append(dst, ']')
 }

@@ -167,28 +167,15 @@ func (p *consolePage) take() []byte {
 	if n == 0 && p.dropped == 0 {
 		return nil
 	}
-	b := append(make([]byte, 0, 256), '[', '0'+protocol.KindLog, ',')
-	b = protocol.AppendString(b, p.self)
-	b = append(b, ',', '[')
-	for i, rec := range p.queue[:n] {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, rec...)
-	}
-	b = append(b, ']')
-	if p.dropped > 0 {
-		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(p.dropped), 10)
-		p.dropped = 0
-	}
+	b := protocol.AppendLog(make([]byte, 0, 256), p.self, p.queue[:n], p.dropped)
+	p.dropped = 0
 	rest := copy(p.queue, p.queue[n:])
 	clear(p.queue[rest:])
 	p.queue = p.queue[:rest]
 	if rest > 0 {
 		p.signal()
 	}
-	return append(b, ']')
+	return b
 }
 
 // loopbackRequest reports whether both ends of r's connection are loopback

@@ -148,6 +148,8 @@ func TestEncode(t *testing.T) {
 		{AppendPushes(nil, maps.All(map[string][]byte{"sound": []byte(`{"name":"click"}`)})), `[5,"sound",{"name":"click"}]`},
 		{AppendPushes(nil, maps.All(map[string][]byte{})), ``},
 		{AppendAnswer(nil, 4, nil, []byte(`{"ok":true}`)), `[0,4,[],{"ok":true}]`},
+		{AppendLog(nil, "v1", [][]byte{[]byte(`[1,"a"]`), []byte(`[2,"b"]`)}, 0), `[6,"v1",[[1,"a"],[2,"b"]]]`},
+		{AppendLog(nil, "v1", nil, 3), `[6,"v1",[],3]`},
 		{AppendAnswer(nil, 4, []byte(`[[0,"n",[0],"1"]]`), []byte(`1`)), `[0,4,[[0,"n",[0],"1"]],1]`},
 		{AppendString(nil, "a\u2028<b>\xff"), `"a\u2028\u003cb\u003e\ufffd"`},
 	}

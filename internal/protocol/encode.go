@@ -74,6 +74,27 @@ func AppendPushes(dst []byte, events iter.Seq2[string, []byte]) []byte {
 	return append(dst, ']')
 }
 
+// AppendLog appends a dev console frame for the page whose view is self:
+// [6, self, [record, ...], dropped?], each record already encoded, and the
+// count of records the page missed when it is not 0.
+func AppendLog(dst []byte, self string, records [][]byte, dropped int) []byte {
+	dst = append(dst, '[', '0'+KindLog, ',')
+	dst = AppendString(dst, self)
+	dst = append(dst, ',', '[')
+	for i, rec := range records {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, rec...)
+	}
+	dst = append(dst, ']')
+	if dropped > 0 {
+		dst = append(dst, ',')
+		dst = strconv.AppendInt(dst, int64(dropped), 10)
+	}
+	return append(dst, ']')
+}
+
 // Pong is the server's answer to a heartbeat.
 var Pong = []byte{'[', '0' + KindPong, ']'}
 

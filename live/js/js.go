@@ -122,6 +122,8 @@ type args struct {
 	Display    string            `json:"display,omitempty"`
 	Value      map[string]string `json:"value,omitempty"`
 	Sound      string            `json:"sound,omitempty"`
+	Href       string            `json:"href,omitempty"`
+	Replace    bool              `json:"replace,omitempty"`
 }
 
 func (a *args) target() { a.To, a.Closest, a.Inner = nil, "", "" }

@@ -5,8 +5,9 @@
 //
 //	<div live-click={ js.ToggleClass("hidden", js.To("#menu")) }>
 //
-// Commands run in order. A chain sends a server event only through Send, so
-// a chain without Send uses no connection. What commands change on an
+// Commands run in order. A chain sends a server event only through Send, and
+// goes to another URL only through Patch and Navigate, so a chain without
+// them uses no connection. What commands change on an
 // element (classes, attributes, display) is sticky: it survives later
 // patches of that element.
 //

@@ -406,6 +406,10 @@
 // and is cleared when the user clicks the element that shows it, if that
 // has live-flash="kind". A full page load does not carry it.
 //
+// Around a patch and a navigation, the client dispatches
+// templive:page-loading-start and templive:page-loading-stop on window,
+// with detail {kind: "patch" or "navigate", to: url}, for a progress bar.
+//
 // # Navigation from JS commands
 //
 // js.Patch(url) and js.Navigate(url) do from any binding what a click on a
@@ -423,10 +427,6 @@
 // the rest of the chain still runs, so a URL built from user data cannot
 // take the page away or run script. livetest runs both as the browser does
 // and fails the test on a refused URL.
-//
-// Around a patch and a navigation, the client dispatches
-// templive:page-loading-start and templive:page-loading-stop on window,
-// with detail {kind: "patch" or "navigate", to: url}, for a progress bar.
 //
 // # Concurrency
 //

@@ -58,6 +58,14 @@ func TestShopCheckoutDialogWithRealKeys(t *testing.T) {
 	closed("Escape")
 
 	open()
+	// A click on the dialog's text leaves the focus inside it: Escape still
+	// closes it.
+	click(t, ctx, "#cart-1-checkout-title")
+	focused(t, ctx, "#cart-1-checkout .dialog")
+	press(t, ctx, kb.Escape, false)
+	closed("Escape after a click on the text")
+
+	open()
 	// A real click on the backdrop, outside the dialog's box.
 	run(t, ctx, chromedp.MouseClickXY(3, 3))
 	closed("a click outside")

@@ -53,6 +53,11 @@ func (v *cmdNavView) Render() templ.Component {
 		{"evil", js.Navigate("https://evil.example/")},
 		{"script", js.Patch("javascript:alert(1)")},
 		{"none", js.Navigate("")},
+		// What no js.Commands builds, but a hand-written chain may hold.
+		{"number", js.Commands(`[["navigate",{"href":7}]]`)},
+		{"missing", js.Commands(`[["patch",{}]]`)},
+		{"data", js.Commands(`[["patch",{"href":"data:text/html,x"}]]`)},
+		{"other-scheme", js.Commands(`[["patch",{"href":"https://livetest.test/a?x=9"}]]`)},
 	}
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		var b strings.Builder
@@ -112,9 +117,13 @@ func TestJSNavigateOverTheConnection(t *testing.T) {
 func TestJSNavigateOffTheSiteFails(t *testing.T) {
 	p := livetest.Open(t, cmdNavApp(t), "/a?x=1")
 	for sel, want := range map[string]string{
-		"#evil":   `"https://evil.example/" refused: not on this site`,
-		"#script": `"javascript:alert(1)" refused: not on this site`,
-		"#none":   "has no URL",
+		"#evil":         `"https://evil.example/" refused: not on this site`,
+		"#script":       `"javascript:alert(1)" refused: not on this site`,
+		"#none":         "has no URL",
+		"#number":       "has no URL",
+		"#missing":      "has no URL",
+		"#data":         `"data:text/html,x" refused`,
+		"#other-scheme": `"https://livetest.test/a?x=9" refused`,
 	} {
 		msg := p.ExpectError(func() { p.Click(sel) })
 		if !strings.Contains(msg, want) || p.URL() != "/a?x=1" || p.Find("#a").Length() != 1 {

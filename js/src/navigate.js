@@ -19,22 +19,21 @@ import {
   VALUE_URL,
 } from "./constants.js";
 
-// goers maps a document to the go of the navigation that drives its
-// location, for the patch and navigate JS commands (follow).
+// goers maps the live root that drives its document's location to the go
+// of its navigation, for the patch and navigate JS commands (follow).
 const goers = new WeakMap();
 
 // follow goes to href from el as a live-patch (kind "patch") or
-// live-navigate link to it would, through the same code; replace replaces
-// the history entry instead of adding one. It returns why it refused, or ""
-// when it went: a URL that is not on the page's origin (another site,
-// javascript:, data:) is refused, so that a chain built from data cannot
-// leave the site or run script.
+// live-navigate link to it in el's live root would, through the same code;
+// replace replaces the history entry instead of adding one. It returns why
+// it refused, or "" when it went. A URL that is not on the page's origin
+// (another site, javascript:, data:) is refused, so that a chain built from
+// data cannot leave the site or run script. In a root that does not drive
+// the location (the page's second), the URL is loaded in full, as a link
+// of that root is.
 export function follow(el, kind, href, replace) {
-  const doc = el.ownerDocument;
-  const go = goers.get(doc);
-  if (!go) return "no live page drives this document's location";
+  const loc = el.ownerDocument.defaultView.location;
   if (typeof href !== "string" || !href) return `${kind} without a URL`;
-  const loc = doc.defaultView.location;
   let u;
   try {
     u = new URL(href, loc.href);
@@ -44,7 +43,10 @@ export function follow(el, kind, href, replace) {
   if (u.origin !== loc.origin || !/^https?:$/.test(u.protocol)) {
     return `${kind} to ${JSON.stringify(href)} refused: not on this site (${loc.origin})`;
   }
-  go(u, kind, !replace);
+  const go = goers.get(el.closest(`[${ATTR_ROOT}]`));
+  if (go) go(u, kind, !replace);
+  else if (replace) loc.replace(u.href);
+  else loc.assign(u.href);
   return "";
 }
 
@@ -175,7 +177,7 @@ export function navigation(root, page, win = root.ownerDocument.defaultView) {
 
   root.addEventListener("click", onClick);
   win.addEventListener("popstate", onPop);
-  goers.set(doc, go);
+  goers.set(root, go);
   // Restoration is manual for every load of this document, a reload and a
   // return from another site included: keep the position when leaving, and
   // put it back on arrival (the GET's HTML is the page already).
@@ -201,7 +203,7 @@ export function navigation(root, page, win = root.ownerDocument.defaultView) {
       root.removeEventListener("click", onClick);
       win.removeEventListener("popstate", onPop);
       win.removeEventListener("pagehide", remember);
-      if (goers.get(doc) === go) goers.delete(doc);
+      goers.delete(root);
     },
   };
 }

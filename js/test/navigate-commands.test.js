@@ -108,10 +108,19 @@ test("commands: patch and navigate refuse URLs off the site, with a warning nami
   }
 });
 
-test("commands: patch warns when no live page drives the location", () => {
-  const { root, done } = setup('<button id="b">b</button>');
-  done();
-  const w = warnings(() => execute('[["patch",{"href":"/app/page?x=2"}]]', root.querySelector("#b"), null));
-  assert.match(w.join(), /no live page drives/);
-  assert.equal(url(), "/app/page?x=1");
+test("commands: in a root that does not drive the location, patch and navigate load the URL in full, as its links do", () => {
+  const { root, page, done } = setup('<button id="b">b</button>');
+  done(); // as for the page's second root, which has no navigation
+  const loc = window.location;
+  const orig = [loc.assign, loc.replace];
+  const loaded = [];
+  loc.assign = (u) => loaded.push(["assign", u]);
+  loc.replace = (u) => loaded.push(["replace", u]);
+  try {
+    execute('[["patch",{"href":"/app/page?x=2"}],["navigate",{"href":"/app/other","replace":true}]]', root.querySelector("#b"), null);
+  } finally {
+    [loc.assign, loc.replace] = orig;
+  }
+  assert.deepEqual(loaded, [["assign", "https://example.test/app/page?x=2"], ["replace", "https://example.test/app/other"]]);
+  assert.deepEqual(page.pushed, []);
 });

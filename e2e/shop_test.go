@@ -60,7 +60,10 @@ func TestShopClickInOneCartPatchesOnlyThatCart(t *testing.T) {
 
 	// A checkout reaches the page, which renders; the carts keep their
 	// state through it.
-	run(t, ctx, chromedp.Click(chromedp.CSS(`#cart-1 .checkout`)))
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#cart-1 .checkout`))) // opens the dialog (shop_checkout_test.go)
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#cart-1-checkout .place`)))
+	// The dialog fades out: its backdrop takes the clicks until it is gone.
+	waitFor(t, ctx, "the dialog to go", `getComputedStyle(document.querySelector("#cart-1-checkout")).display === "none"`)
 	waitText(t, ctx, "#orders", "Ada: 2 items, $9.00")
 	waitText(t, ctx, "#cart-1 .total", "$0.00")
 	run(t, ctx, chromedp.Click(chromedp.CSS("#add-mug-cart-2")))

@@ -84,7 +84,7 @@
 //		ToggleClass("hidden", js.Inner(".details")).
 //		ToggleClass("rotate-180", js.Inner(".chevron"), js.Transition("turning"), js.Time(300*time.Millisecond))
 //
-// A chain without Send never uses the connection. Targets are the element
+// A chain without Send, Patch or Navigate never uses the connection. Targets are the element
 // itself, To (selectors), Closest or Inner (relative to the element, so one
 // chain serves every item of a list). What commands change on an element is
 // sticky: server patches of that element keep it. A chain is JSON data that
@@ -409,6 +409,24 @@
 // Around a patch and a navigation, the client dispatches
 // templive:page-loading-start and templive:page-loading-stop on window,
 // with detail {kind: "patch" or "navigate", to: url}, for a progress bar.
+//
+// # Navigation from JS commands
+//
+// js.Patch(url) and js.Navigate(url) do from any binding what a click on a
+// live-patch or live-navigate link to url does, through the same client
+// code, with no round trip to decide: a row, a tab button or an Escape key
+// can change the URL or go to another page. They run in the chain's order
+// (js.Patch("?tab=2").Send("opened") sends the view the URL first); js.Replace
+// replaces the history entry instead of adding one.
+//
+//	<button live-click={ js.Patch("/shop?tab=reviews", js.Replace()) }>Reviews</button>
+//	<tr live-click={ js.Navigate("/todos/" + id) }>…</tr>
+//
+// The URL must be on the page's own origin: another site, a javascript: or
+// a data: URL is refused with a console warning naming the element, and
+// the rest of the chain still runs, so a URL built from user data cannot
+// take the page away or run script. livetest runs both as the browser does
+// and fails the test on a refused URL.
 //
 // # Concurrency
 //

@@ -9,9 +9,9 @@ import (
 	"github.com/templive/templive/live/livetest"
 )
 
-func open(t *testing.T) *livetest.Page {
-	return livetest.Open(t, live.NewHandler(shop.New, nil), "/shop")
-}
+// open serves /shop in the demos' layout: its stylesheet hides the
+// carts' checkout dialogs until they open.
+func open(t *testing.T) *livetest.Page { return openStyled(t) }
 
 // add clicks a catalog button. The page hands the product to the cart with
 // SendUpdate, a message: the cart renders after the click's answer.
@@ -59,7 +59,8 @@ func TestShopCartsSurviveThePage(t *testing.T) {
 	p := open(t)
 	add(p, "mug", "cart-1")
 	add(p, "tea", "cart-2")
-	p.Click("#cart-1 .checkout")
+	p.Click("#cart-1 .checkout") // opens the dialog (checkout_test.go)
+	p.Click("#cart-1 .place")
 	p.AwaitRender() // the order reaches the page as a message, rendered after the reply
 	if got := p.Text("#orders"); got != "Ada: 1 items, $12.00" {
 		t.Fatalf("orders %q", got)

@@ -238,6 +238,9 @@ const (
 	CmdSend        = "send"
 	CmdExec        = "exec"
 	CmdPlaySound   = "play_sound"
+	// navigate and patch follow a URL as a live-navigate or live-patch link does.
+	CmdNavigate = "navigate"
+	CmdPatch    = "patch"
 )
 
 // Keys of a JS command's args object.
@@ -257,6 +260,9 @@ const (
 	ArgDisplay    = "display"
 	ArgValue      = "value"
 	ArgSound      = "sound"
+	// The URL of navigate and patch, and whether it replaces the history entry.
+	ArgHref    = "href"
+	ArgReplace = "replace"
 )
 
 // Bindings that run JS command chains on an element's life and the page's.

@@ -10,6 +10,7 @@ import * as C from "./constants.js";
 import { firstFocusable, popFocus, pushFocus } from "./focus.js";
 import { playSound } from "./sound.js";
 import { dropClass } from "./classes.js";
+import { follow } from "./navigate.js";
 
 // DEFAULT_TIME is how long (ms) transition classes stay when no time is given.
 const DEFAULT_TIME = 200;
@@ -69,6 +70,9 @@ const OPS = {
   // play_sound plays a sound declared by a live-sounds container of the
   // element's live root (sound.js).
   [C.CMD_PLAY_SOUND]: (a, c) => playSound(c.el.closest(`[${C.ATTR_ROOT}]`) || c.el.ownerDocument.body, a.sound, a),
+  // patch and navigate go where a live-patch or live-navigate link would.
+  [C.CMD_PATCH]: (a, c) => goTo(c.el, "patch", a),
+  [C.CMD_NAVIGATE]: (a, c) => goTo(c.el, "navigate", a),
   [C.CMD_EXEC]: (a, c) => {
     if (c.depth >= MAX_DEPTH) return warn(c.el, "exec nested too deep");
     each(a, c, (el) => {
@@ -78,6 +82,11 @@ const OPS = {
     });
   },
 };
+
+function goTo(el, kind, a) {
+  const why = follow(el, kind, a.href, a.replace === true);
+  if (why) warn(el, why);
+}
 
 // registerCommand adds an op: fn(args, ctx) as in OPS. targets(args, ctx)
 // finds the elements an op with target options applies to.

@@ -200,6 +200,9 @@ export const CMD_DISPATCH = "dispatch";
 export const CMD_SEND = "send";
 export const CMD_EXEC = "exec";
 export const CMD_PLAY_SOUND = "play_sound";
+// navigate and patch follow a URL as a live-navigate or live-patch link does.
+export const CMD_NAVIGATE = "navigate";
+export const CMD_PATCH = "patch";
 
 // Keys of a JS command's args object.
 export const ARG_NAMES = "names";
@@ -217,6 +220,9 @@ export const ARG_OUT = "out";
 export const ARG_DISPLAY = "display";
 export const ARG_VALUE = "value";
 export const ARG_SOUND = "sound";
+// The URL of navigate and patch, and whether it replaces the history entry.
+export const ARG_HREF = "href";
+export const ARG_REPLACE = "replace";
 
 // Bindings that run JS command chains on an element's life and the page's.
 // live-mounted: when the element appears (page load, or added by a patch).

@@ -19,6 +19,37 @@ import {
   VALUE_URL,
 } from "./constants.js";
 
+// goers maps the live root that drives its document's location to the go
+// of its navigation, for the patch and navigate JS commands (follow).
+const goers = new WeakMap();
+
+// follow goes to href from el as a live-patch (kind "patch") or
+// live-navigate link to it in el's live root would, through the same code;
+// replace replaces the history entry instead of adding one. It returns why
+// it refused, or "" when it went. A URL that is not on the page's origin
+// (another site, javascript:, data:) is refused, so that a chain built from
+// data cannot leave the site or run script. In a root that does not drive
+// the location (the page's second), the URL is loaded in full, as a link
+// of that root is.
+export function follow(el, kind, href, replace) {
+  const loc = el.ownerDocument.defaultView.location;
+  if (typeof href !== "string" || !href) return `${kind} without a URL`;
+  let u;
+  try {
+    u = new URL(href, loc.href);
+  } catch (_) {
+    return `${kind} to a malformed URL ${JSON.stringify(href)}`;
+  }
+  if (u.origin !== loc.origin || !/^https?:$/.test(u.protocol)) {
+    return `${kind} to ${JSON.stringify(href)} refused: not on this site (${loc.origin})`;
+  }
+  const go = goers.get(el.closest(`[${ATTR_ROOT}]`));
+  if (go) go(u, kind, !replace);
+  else if (replace) loc.replace(u.href);
+  else loc.assign(u.href);
+  return "";
+}
+
 // navigation drives the document's location from page (connect's result)
 // of root. It returns {push(name, payload)}: true when it handled a pushed
 // event (a patch, a navigation, a title), and stop(). win defaults to
@@ -68,6 +99,7 @@ export function navigation(root, page, win = root.ownerDocument.defaultView) {
   function patch(u, push, restore) {
     const href = u.pathname + u.search + u.hash;
     if (push) pushEntry(href);
+    else if (href !== loc.pathname + loc.search + loc.hash) hist.replaceState(hist.state, "", href); // js.Replace
     at = here();
     loading(true, "patch", href);
     page.push(NAV_PATCH, { [VALUE_URL]: href }, null, null, null, () => {
@@ -145,6 +177,7 @@ export function navigation(root, page, win = root.ownerDocument.defaultView) {
 
   root.addEventListener("click", onClick);
   win.addEventListener("popstate", onPop);
+  goers.set(root, go);
   // Restoration is manual for every load of this document, a reload and a
   // return from another site included: keep the position when leaving, and
   // put it back on arrival (the GET's HTML is the page already).
@@ -170,6 +203,7 @@ export function navigation(root, page, win = root.ownerDocument.defaultView) {
       root.removeEventListener("click", onClick);
       win.removeEventListener("popstate", onPop);
       win.removeEventListener("pagehide", remember);
+      goers.delete(root);
     },
   };
 }

@@ -5,8 +5,9 @@
 //
 //	<div live-click={ js.ToggleClass("hidden", js.To("#menu")) }>
 //
-// Commands run in order. A chain sends a server event only through Send, so
-// a chain without Send uses no connection. What commands change on an
+// Commands run in order. A chain sends a server event only through Send, and
+// goes to another URL only through Patch and Navigate, so a chain without
+// them uses no connection. What commands change on an
 // element (classes, attributes, display) is sticky: it survives later
 // patches of that element.
 //
@@ -122,6 +123,8 @@ type args struct {
 	Display    string            `json:"display,omitempty"`
 	Value      map[string]string `json:"value,omitempty"`
 	Sound      string            `json:"sound,omitempty"`
+	Href       string            `json:"href,omitempty"`
+	Replace    bool              `json:"replace,omitempty"`
 }
 
 func (a *args) target() { a.To, a.Closest, a.Inner = nil, "", "" }

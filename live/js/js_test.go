@@ -52,6 +52,9 @@ func TestCommandsEncodeEveryOp(t *testing.T) {
 		{"send", js.Send("inc", js.Value("by", "2"), js.Value("n", "1")), `[["send",{"event":"inc","value":{"by":"2","n":"1"}}]]`},
 		{"exec", js.Exec("data-close", js.To("#modal")), `[["exec",{"attr":"data-close","to":["#modal"]}]]`},
 		{"chain", js.ToggleClass("hidden").Send("inc"), `[["toggle_class",{"names":"hidden"}],["send",{"event":"inc"}]]`},
+		{"patch", js.Patch("/shop?tab=2"), `[["patch",{"href":"/shop?tab=2"}]]`},
+		{"patch replace", js.Patch("/shop?tab=2", js.Replace()), `[["patch",{"href":"/shop?tab=2","replace":true}]]`},
+		{"navigate", js.Hide(js.To("#dlg")).Navigate("/modal"), `[["hide",{"to":["#dlg"]}],["navigate",{"href":"/modal"}]]`},
 		{"quotes", js.SetAttribute("title", `"<b>"`), `[["set_attr",{"attr":"title","val":"\"\u003cb\u003e\""}]]`},
 	}
 	for _, tt := range tests {
@@ -118,12 +121,13 @@ func TestArgKeysAreProtocols(t *testing.T) {
 	keys := map[string]bool{}
 	for _, k := range []string{protocol.ArgNames, protocol.ArgEvent, protocol.ArgAttr, protocol.ArgVal, protocol.ArgAlt,
 		protocol.ArgTo, protocol.ArgClosest, protocol.ArgInner, protocol.ArgTime, protocol.ArgTransition,
-		protocol.ArgIn, protocol.ArgOut, protocol.ArgDisplay, protocol.ArgValue, protocol.ArgSound} {
+		protocol.ArgIn, protocol.ArgOut, protocol.ArgDisplay, protocol.ArgValue, protocol.ArgSound,
+		protocol.ArgHref, protocol.ArgReplace} {
 		keys[k] = true
 	}
 	all := js.AddClass("a", js.To("#x"), js.Time(time.Second), js.Transition("t"), js.In("a", "b", "c"), js.Out("a", "b", "c"), js.Display("flex")).
 		AddClass("a", js.Closest("li")).AddClass("a", js.Inner("li")).
-		ToggleAttribute("a", "1", "2").Send("e", js.Value("k", "v")).PlaySound("s")
+		ToggleAttribute("a", "1", "2").Send("e", js.Value("k", "v")).PlaySound("s").Patch("/p", js.Replace())
 	var pairs [][2]json.RawMessage
 	if err := json.Unmarshal([]byte(all.String()), &pairs); err != nil {
 		t.Fatal(err)
@@ -186,4 +190,19 @@ func ExamplePushFocus() {
 	// Output:
 	// [["push_focus",{}],["show",{"to":["#dlg"],"time":150,"in":["fading","faded","opaque"]}],["focus_first",{"to":["#dlg"]}]]
 	// [["hide",{"to":["#dlg"],"out":["fading","opaque","faded"]}],["pop_focus",{}]]
+}
+
+func ExamplePatch() {
+	// A tab bar of buttons: the URL follows the tab, the view's
+	// HandleParams renders it, and back does not step through every tab.
+	fmt.Println(js.Patch("/shop?tab=reviews", js.Replace()))
+	// Output:
+	// [["patch",{"href":"/shop?tab=reviews","replace":true}]]
+}
+
+func ExampleNavigate() {
+	// A table row that opens the item's page over the open connection.
+	fmt.Println(js.Navigate("/todos/42"))
+	// Output:
+	// [["navigate",{"href":"/todos/42"}]]
 }

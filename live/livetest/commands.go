@@ -45,6 +45,8 @@ type cmdArgs struct {
 	Display    string                     `json:"display"`
 	Value      map[string]json.RawMessage `json:"value"`
 	Sound      string                     `json:"sound"`
+	Href       json.RawMessage            `json:"href"`
+	Replace    json.RawMessage            `json:"replace"`
 }
 
 // sendFunc sends a chain's send op: the binding's values with extra over them.
@@ -253,6 +255,8 @@ func (p *Page) command(op string, a *cmdArgs, el *html.Node, push sendFunc, dept
 		}
 	case protocol.CmdPlaySound:
 		p.playSound(a.Sound)
+	case protocol.CmdPatch, protocol.CmdNavigate:
+		p.goCommand(op, a, el) // navigate.go
 	case protocol.CmdExec:
 		if depth >= maxDepth {
 			p.warn(el, "exec nested too deep")

@@ -148,7 +148,10 @@
 // any other link loads its page in full, as a new page with its own
 // connection. URL, Title and Flash show the address bar, the tab's title
 // and a flash message (live-flash) as the user sees them. A link off the
-// Server fails the test.
+// Server fails the test. The js.Patch and js.Navigate commands go where
+// such links go: a patch to the view's path is sent at once, in the
+// chain's order, and a navigation once the action's events are answered;
+// a URL the browser refuses (another origin, javascript:) fails the test.
 //
 // # Fidelity
 //

@@ -254,3 +254,31 @@ func jsonString(raw []byte, s *string) error { return json.Unmarshal(raw, s) }
 // cookie jar, for what a test does outside a live page as the same user:
 // post a plain login form, call an API. It follows no redirects.
 func (s *Server) Client() *http.Client { return s.client }
+
+// goCommand runs a patch or navigate JS command as navigate.js's follow
+// does: a patch to the view's path sends the URL at once, in the chain's
+// order; a navigation (or a patch to another path) is followed once the
+// action's events are answered, as the browser's fetch answers after them.
+// History is not modelled, so Replace changes nothing here. A URL the
+// browser refuses (off the site, javascript:, none) fails the test: the
+// browser would only warn and go nowhere, which a test should not miss.
+func (p *Page) goCommand(op string, a *cmdArgs, el *html.Node) {
+	p.t.Helper()
+	var href string
+	if json.Unmarshal(a.Href, &href) != nil || href == "" {
+		p.report("%s: JS command %s on %s has no URL (the browser warns and goes nowhere): %s", p.path, op, describe(el), a.Href)
+		return
+	}
+	base, _ := url.Parse(pageURL(p.path))
+	u, err := base.Parse(href)
+	if err != nil || u.Scheme != base.Scheme || u.Host != base.Host {
+		p.report("%s: JS command %s on %s: %q refused: not on this site (the browser warns and goes nowhere)", p.path, op, describe(el), href)
+		return
+	}
+	if op == protocol.CmdPatch && u.Path == base.Path {
+		p.path = u.RequestURI()
+		p.send(protocol.NavPatch, map[string]any{protocol.ValueURL: p.path}, nil, "", nil)
+		return
+	}
+	p.navTo = u.RequestURI()
+}

@@ -248,7 +248,7 @@ func page(v *View) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "\"><div class=\"dialog\" role=\"dialog\" aria-modal=\"true\" aria-labelledby=\"confirm-title\" live-focus-wrap live-keydown=\"cancel\" live-key=\"Escape\"><p id=\"confirm-title\">Delete ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "\"><div class=\"dialog\" role=\"dialog\" aria-modal=\"true\" aria-labelledby=\"confirm-title\" tabindex=\"-1\" live-focus-wrap live-keydown=\"cancel\" live-key=\"Escape\"><p id=\"confirm-title\">Delete ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -279,14 +279,14 @@ func page(v *View) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<div id=\"about\" class=\"modal\"><div class=\"dialog\" role=\"dialog\" aria-modal=\"true\" aria-labelledby=\"about-title\" live-focus-wrap live-keydown=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<div id=\"about\" class=\"modal\"><div class=\"dialog\" role=\"dialog\" aria-modal=\"true\" aria-labelledby=\"about-title\" tabindex=\"-1\" live-focus-wrap live-keydown=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var17 string
 		templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(closeAbout)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `examples/modal/modal.templ`, Line: 45, Col: 125}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `examples/modal/modal.templ`, Line: 45, Col: 139}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 		if templ_7745c5c3_Err != nil {

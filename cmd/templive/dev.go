@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -92,7 +93,7 @@ func runDev(ctx context.Context, cfg devConfig) error {
 		events: newBroadcaster(),
 	}
 	d.cond = sync.NewCond(&d.mu)
-	d.templ = d.hasTempl(ctx)
+	d.templ = d.templTool(ctx)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -158,7 +159,7 @@ type devServer struct {
 	dir    string
 	bin    string // folder of the built binaries
 	env    []string
-	templ  bool // the app has the templ tool
+	templ  string // the app's templ tool binary, or "" if it has none
 	events *broadcaster
 	builds int
 
@@ -170,27 +171,32 @@ type devServer struct {
 	failed string   // the last build's error, while no app runs
 }
 
-// hasTempl tells whether the app's module provides the templ tool (go
-// tool templ), building it now so that the first change is fast.
-func (d *devServer) hasTempl(ctx context.Context) bool {
+// templTool returns the binary of the app module's templ tool (go tool
+// templ), built now so that the first change is fast and run directly
+// after, which spares the go command's own start on every change; "" when
+// the module has no templ tool.
+func (d *devServer) templTool(ctx context.Context) string {
 	cmd := exec.CommandContext(ctx, "go", "tool", "-n", "templ")
 	cmd.Dir = d.dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(d.cfg.Log, "templive dev: no templ tool in this module (go get -tool github.com/a-h/templ/cmd/templ): .templ files are not generated\n%s", out)
-		return false
+	out, err := cmd.Output()
+	if err != nil {
+		fmt.Fprintf(d.cfg.Log, "templive dev: no templ tool in this module (go get -tool github.com/a-h/templ/cmd/templ): .templ files are not generated: %v\n", err)
+		return ""
 	}
-	return true
+	return strings.TrimSpace(string(out))
 }
 
 // rebuild generates, builds and restarts the app for c. A failed step
 // leaves the running app alone and tells the pages' consoles.
 func (d *devServer) rebuild(ctx context.Context, c changes) {
-	if c.templ && d.templ {
-		if out, err := d.tool(ctx, "go", "tool", "templ", "generate"); err != nil {
+	start := time.Now()
+	if c.templ && d.templ != "" {
+		if out, err := d.tool(ctx, d.templ, "generate"); err != nil {
 			d.fail("templ generate", err, out)
 			return
 		}
 	}
+	generated := time.Now()
 	d.builds++
 	bin := filepath.Join(d.bin, fmt.Sprintf("app-%d", d.builds))
 	args := append([]string{"build", "-o", bin}, d.cfg.BuildArgs...)
@@ -198,12 +204,15 @@ func (d *devServer) rebuild(ctx context.Context, c changes) {
 		d.fail("go build", err, out)
 		return
 	}
+	built := time.Now()
 	d.stopApp()
 	if err := d.startApp(ctx, bin); err != nil {
 		d.fail("start", err, nil)
 		return
 	}
 	d.events.send("built", "")
+	ms := func(from, to time.Time) time.Duration { return to.Sub(from).Round(time.Millisecond) }
+	fmt.Fprintf(d.cfg.Log, "templive dev: generate %v, build %v, restart %v\n", ms(start, generated), ms(generated, built), ms(built, time.Now()))
 }
 
 func (d *devServer) tool(ctx context.Context, name string, args ...string) ([]byte, error) {

@@ -268,11 +268,22 @@ func (d *devServer) startApp(ctx context.Context, bin string) error {
 	}
 	d.mu.Lock()
 	d.cmd, d.exited = cmd, exited
-	d.target = &url.URL{Scheme: "http", Host: addr}
+	d.mu.Unlock()
+	d.setTarget("http://" + addr)
+	return nil
+}
+
+// setTarget sends the waiting and the next requests to the app at base.
+func (d *devServer) setTarget(base string) {
+	u, err := url.Parse(base)
+	if err != nil {
+		panic(err) // base is built from a listener's address
+	}
+	d.mu.Lock()
+	d.target = u
 	d.failed = ""
 	d.cond.Broadcast()
 	d.mu.Unlock()
-	return nil
 }
 
 // stopApp ends the running app: SIGTERM, so it closes its pages'

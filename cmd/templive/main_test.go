@@ -6,7 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/templive/templive/live/livetest"
 )
+
+// TestMain fails the run if a test leaves a goroutine behind (the dev
+// proxy's streams, a slow connection's reader).
+func TestMain(m *testing.M) { livetest.Main(m) }
 
 // TestUsageListsEveryCommand: the usage names each command run knows.
 func TestUsageListsEveryCommand(t *testing.T) {

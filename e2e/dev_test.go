@@ -90,6 +90,7 @@ func TestDevLoop(t *testing.T) {
 	}
 
 	ctx := newBrowser(t)
+	console := consoleLog(t, ctx)
 	run(t, ctx, chromedp.Navigate("http://"+addr+"/"))
 	waitFor(t, ctx, "the page to connect", connected)
 	waitFor(t, ctx, "the dev client", `!!window.templiveDev`)
@@ -127,6 +128,53 @@ func TestDevLoop(t *testing.T) {
 	// Still live: an event reaches the restarted app.
 	run(t, ctx, chromedp.Click(chromedp.CSS("#inc")))
 	waitText(t, ctx, "#count", "1")
+
+	// A build that fails is shown in the page's console and loses
+	// nothing: the running app goes on serving the page.
+	edit(t, filepath.Join(app, "view.go"), "h.Count++", "h.Count++ +")
+	deadline := time.Now().Add(time.Minute)
+	for !consoleHas(console(), "error", "templive dev: go build", "view.go") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no build error in the console; it holds %v", console())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS("#inc")))
+	waitText(t, ctx, "#count", "2")
+	before := len(console())
+	edit(t, filepath.Join(app, "view.go"), "h.Count++ +", "h.Count += 10")
+	deadline = time.Now().Add(time.Minute)
+	for !consoleHas(console()[before:], "info", "templive dev: rebuilt") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no rebuild after the fix; the console holds %v", console())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The count is not in a form, so the restarted app starts it afresh
+	// (only forms are recovered); the click reaches the fixed code.
+	run(t, ctx, chromedp.Click(chromedp.CSS("#inc")))
+	waitText(t, ctx, "#count", "10")
+	if got := eval[string](t, ctx, `document.querySelector('#name').value`); got != "Ada" {
+		t.Errorf("typed text after the fixed build = %q, want Ada", got)
+	}
+}
+
+// consoleHas tells whether a console message of type kind holds every
+// one of parts.
+func consoleHas(msgs []chromedp.ConsoleMessage, kind chromedp.ConsoleType, parts ...string) bool {
+	for _, m := range msgs {
+		if m.Type != kind {
+			continue
+		}
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(m.Text, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 // goCmd runs the go command in dir, failing the test on error.

@@ -212,3 +212,68 @@ func TestDevBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestDevServerLatencyUpgrade: with -latency, an upgraded connection (a
+// live page's WebSocket) goes through the proxy both ways, and each
+// answer of the app comes at least the latency later.
+func TestDevServerLatencyUpgrade(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "echo" {
+			http.Error(w, "want an upgrade", http.StatusBadRequest)
+			return
+		}
+		c, rw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+		rw.Flush()
+		buf := make([]byte, 64)
+		for {
+			n, err := rw.Read(buf)
+			if err != nil {
+				return
+			}
+			rw.Write(buf[:n])
+			rw.Flush()
+		}
+	}))
+	defer app.Close()
+	latency := 80 * time.Millisecond
+	d := &devServer{cfg: devConfig{Log: io.Discard, Latency: latency}, events: newBroadcaster()}
+	d.cond = sync.NewCond(&d.mu)
+	d.setTarget(app.URL)
+	proxy := httptest.NewServer(d.handler())
+	defer proxy.Close()
+	defer d.events.close()
+
+	c, err := net.Dial("tcp", strings.TrimPrefix(proxy.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET /live HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("upgrade through the proxy: %s", resp.Status)
+	}
+	for _, msg := range []string{"ping", "pong"} {
+		sent := time.Now()
+		io.WriteString(c, msg)
+		got := make([]byte, len(msg))
+		if _, err := io.ReadFull(br, got); err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != msg {
+			t.Errorf("echo %q, want %q", got, msg)
+		}
+		if d := time.Since(sent); d < latency {
+			t.Errorf("echo after %v, before the latency %v", d, latency)
+		}
+	}
+}

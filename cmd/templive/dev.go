@@ -29,9 +29,6 @@ type devConfig struct {
 	Poll      time.Duration // how often the files are checked
 	BuildArgs []string      // passed to go build
 	Log       io.Writer     // templive dev's own lines and the tools' output
-	// Ready, if set, is called with the proxy's URL once it serves the
-	// first build (tests use it).
-	Ready func(url string)
 }
 
 // devCmd runs the app in the current folder behind the dev proxy until
@@ -114,14 +111,13 @@ func runDev(ctx context.Context, cfg devConfig) error {
 	w := newWatcher(dir)
 	w.scan() // the baseline
 	d.rebuild(ctx, changes{code: true, templ: true})
-	w.scan() // templ generate's own writes are no change
+	// Files saved during the build are the next change; templ generate's
+	// own writes are none.
+	pending := w.scan()
+	pending.dropGenerated()
 	fmt.Fprintf(cfg.Log, "templive dev: serving %s on %s\n", filepath.Base(dir), url)
-	if cfg.Ready != nil {
-		cfg.Ready(url)
-	}
 	tick := time.NewTicker(cfg.Poll)
 	defer tick.Stop()
-	var pending changes
 	for {
 		select {
 		case <-ctx.Done():
@@ -139,15 +135,17 @@ func runDev(ctx context.Context, cfg devConfig) error {
 			continue
 		}
 		start := time.Now()
+		next := changes{}
 		if pending.code || pending.templ {
 			d.rebuild(ctx, pending)
-			w.scan()
+			next = w.scan()
+			next.dropGenerated()
 		} else {
 			d.events.send("css", "")
 			fmt.Fprintf(cfg.Log, "templive dev: stylesheet changed (%s)\n", pending.names())
 		}
 		fmt.Fprintf(cfg.Log, "templive dev: %s handled in %v\n", pending.names(), time.Since(start).Round(time.Millisecond))
-		pending = changes{}
+		pending = next
 	}
 }
 

@@ -67,6 +67,19 @@ func TestWatcher(t *testing.T) {
 	if c := w.scan(); c.names() != "page.templ" || !c.templ {
 		t.Errorf("removal = %+v, want page.templ", c)
 	}
+	// After templ generate, its output is no change; a file saved
+	// meanwhile is.
+	write("page_templ.go", "package main")
+	write("view.go", "package main")
+	c := w.scan()
+	c.dropGenerated()
+	if c.names() != "view.go" || !c.code || c.templ || c.css {
+		t.Errorf("after generate = %+v, want view.go only", c)
+	}
+	c = w.scan()
+	if c.dropGenerated(); !c.empty() {
+		t.Errorf("nothing changed, yet %q", c.names())
+	}
 }
 
 // TestBroadcaster: an event reaches an open stream in the SSE format.

@@ -41,6 +41,34 @@ func (c *changes) add(o changes) {
 	}
 }
 
+// dropGenerated forgets the *_templ.go files, which templ generate has
+// just written from the .templ files already handled.
+func (c *changes) dropGenerated() {
+	kept := changes{}
+	for p := range c.paths {
+		if !strings.HasSuffix(p, "_templ.go") {
+			kept.mark(p)
+		}
+	}
+	*c = kept
+}
+
+// mark records the file at rel (from the app's folder) as changed.
+func (c *changes) mark(rel string) {
+	switch filepath.Ext(rel) {
+	case ".templ":
+		c.templ = true
+	case ".css":
+		c.css = true
+	default:
+		c.code = true
+	}
+	if c.paths == nil {
+		c.paths = map[string]bool{}
+	}
+	c.paths[rel] = true
+}
+
 // names lists the changed files, sorted, for the log.
 func (c *changes) names() string {
 	var names []string
@@ -82,18 +110,7 @@ func (w *watcher) scan() changes {
 	})
 	mark := func(p string) {
 		rel, _ := filepath.Rel(w.dir, p)
-		switch filepath.Ext(p) {
-		case ".templ":
-			c.templ = true
-		case ".css":
-			c.css = true
-		default:
-			c.code = true
-		}
-		if c.paths == nil {
-			c.paths = map[string]bool{}
-		}
-		c.paths[rel] = true
+		c.mark(rel)
 	}
 	for p, s := range now {
 		if old, ok := w.seen[p]; !ok || old != s {

@@ -26,68 +26,8 @@ func TestDevLoop(t *testing.T) {
 		t.Skip("builds the templive command and an app")
 	}
 	chromiumPath(t)
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "templive")
-	goCmd(t, root, nil, "build", "-o", bin, "./cmd/templive")
-	app := filepath.Join(tmp, "app")
-	if out, err := exec.Command(bin, "new", "app", "-dir", app).CombinedOutput(); err != nil {
-		t.Fatalf("templive new: %v\n%s", err, out)
-	}
-	env := []string{"GOWORK=off", "GOFLAGS=-mod=mod"}
-	goCmd(t, app, env, "mod", "edit", "-replace=github.com/templive/templive="+root)
-	goCmd(t, app, env, "mod", "tidy")
-
-	addr := freeAddr(t)
-	dev := exec.Command(bin, "dev", "-addr", addr)
-	dev.Dir = app
-	dev.Env = append(os.Environ(), env...)
-	logs := &syncBuffer{}
-	pr, pw := io.Pipe()
-	dev.Stdout, dev.Stderr = logs, io.MultiWriter(logs, pw)
-	if err := dev.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { dev.Wait(); pw.Close(); close(done) }()
-	t.Cleanup(func() {
-		// templive dev stops its app on SIGTERM.
-		dev.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			dev.Process.Kill()
-			<-done
-		}
-		if t.Failed() || testing.Verbose() {
-			t.Logf("templive dev output:\n%s", logs)
-		}
-	})
-	serving := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		found := false
-		for sc.Scan() {
-			if !found && strings.Contains(sc.Text(), "templive dev: serving") {
-				found = true
-				serving <- true
-			}
-		}
-		if !found {
-			serving <- false
-		}
-	}()
-	select {
-	case ok := <-serving:
-		if !ok {
-			t.Fatalf("templive dev exited before serving:\n%s", logs)
-		}
-	case <-time.After(120 * time.Second):
-		t.Fatalf("templive dev did not serve within 120 s:\n%s", logs)
-	}
+	bin, app := newDevApp(t)
+	addr := startDev(t, bin, app)
 
 	ctx := newBrowser(t)
 	console := consoleLog(t, ctx)
@@ -203,14 +143,123 @@ func edit(t *testing.T, path, old, new string) {
 	}
 }
 
-// waitLong polls a JavaScript condition for up to a minute: a rebuild on
-// a shared machine can take a while. (No timing is asserted; the test
-// logs it.)
+// waitLong polls a JavaScript condition for up to a minute, across
+// reloads, like waitFor: a rebuild on a shared machine can take a while.
+// (No timing is asserted; the test logs it.)
 func waitLong(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	if _, err := chromedp.Run(tctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
+	for {
+		_, err := chromedp.Run(tctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(20*time.Millisecond)))
+		if err == nil {
+			return
+		}
+		// A reload ends the poll in the old document: poll the new one.
+		if tctx.Err() == nil && (strings.Contains(err.Error(), "navigated or closed") || strings.Contains(err.Error(), "context was destroyed") || strings.Contains(err.Error(), "Cannot find context")) {
+			continue
+		}
 		t.Fatalf("waiting for %s (%s): %v", what, expr, err)
 	}
+}
+
+// newDevApp builds the templive command and writes an app with templive
+// new, pointed at this checkout and tidied.
+func newDevApp(t *testing.T) (bin, app string) {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	bin = filepath.Join(tmp, "templive")
+	goCmd(t, root, nil, "build", "-o", bin, "./cmd/templive")
+	app = filepath.Join(tmp, "app")
+	if out, err := exec.Command(bin, "new", "app", "-dir", app).CombinedOutput(); err != nil {
+		t.Fatalf("templive new: %v\n%s", err, out)
+	}
+	goCmd(t, app, devEnv, "mod", "edit", "-replace=github.com/templive/templive="+root)
+	goCmd(t, app, devEnv, "mod", "tidy")
+	return bin, app
+}
+
+// devEnv keeps the app out of the checkout's workspace, as a user's is.
+var devEnv = []string{"GOWORK=off", "GOFLAGS=-mod=mod"}
+
+// startDev runs templive dev in app until the test ends and returns the
+// address it serves on, once it does.
+func startDev(t *testing.T, bin, app string) string {
+	t.Helper()
+	addr := freeAddr(t)
+	dev := exec.Command(bin, "dev", "-addr", addr)
+	dev.Dir = app
+	dev.Env = append(os.Environ(), devEnv...)
+	logs := &syncBuffer{}
+	pr, pw := io.Pipe()
+	dev.Stdout, dev.Stderr = logs, io.MultiWriter(logs, pw)
+	if err := dev.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { dev.Wait(); pw.Close(); close(done) }()
+	t.Cleanup(func() {
+		// templive dev stops its app on SIGTERM.
+		dev.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			dev.Process.Kill()
+			<-done
+		}
+		if t.Failed() || testing.Verbose() {
+			t.Logf("templive dev output:\n%s", logs)
+		}
+	})
+	serving := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		found := false
+		for sc.Scan() {
+			if !found && strings.Contains(sc.Text(), "templive dev: serving") {
+				found = true
+				serving <- true
+			}
+		}
+		if !found {
+			serving <- false
+		}
+	}()
+	select {
+	case ok := <-serving:
+		if !ok {
+			t.Fatalf("templive dev exited before serving:\n%s", logs)
+		}
+	case <-time.After(120 * time.Second):
+		t.Fatalf("templive dev did not serve within 120 s:\n%s", logs)
+	}
+	return addr
+}
+
+// TestDevFirstBuildFails: when the app does not build at the start, the
+// page shows the compiler's error (escaped), and once the file is fixed
+// it loads the live page by itself.
+func TestDevFirstBuildFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the templive command and an app")
+	}
+	chromiumPath(t)
+	bin, app := newDevApp(t)
+	edit(t, filepath.Join(app, "view.go"), "h.Count++", "h.Count++ <")
+	addr := startDev(t, bin, app)
+
+	ctx := newBrowser(t)
+	run(t, ctx, chromedp.Navigate("http://"+addr+"/"))
+	waitFor(t, ctx, "the build error", `document.title.includes('not running') && document.querySelector('pre').textContent.includes('view.go')`)
+	if got := text(t, ctx, "pre"); !strings.Contains(got, "syntax error") {
+		t.Errorf("the error page shows %q, want the compiler's syntax error", got)
+	}
+	edit(t, filepath.Join(app, "view.go"), "h.Count++ <", "h.Count++")
+	waitLong(t, ctx, "the live page after the fix", `(document.querySelector('[live-root]')||{classList:{contains(){}}}).classList.contains('live-connected')`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#inc")))
+	waitText(t, ctx, "#count", "1")
 }

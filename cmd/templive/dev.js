@@ -2,8 +2,9 @@
 // app): it follows the proxy's events. A stylesheet change swaps each
 // stylesheet of this origin in place, the new one loaded before the old one
 // goes, so nothing flashes and no state is lost; a rebuild needs nothing
-// here (the live connection rejoins the restarted app and recovers the
-// forms); a failed build is printed in the console.
+// on a live page (its connection rejoins the restarted app and recovers
+// the forms) and a reload of any other; a failed build is printed in the
+// console.
 (function () {
   "use strict";
   if (window.templiveDev) return;
@@ -29,6 +30,10 @@
   });
   events.addEventListener("built", function () {
     console.info("templive dev: rebuilt and restarted");
+    // A live page rejoins the new process by itself and keeps its state;
+    // a page with no live root (the build error page, a plain page of the
+    // app) has none to keep and is loaded again.
+    if (!document.querySelector("[live-root]")) location.reload();
   });
   events.addEventListener("failed", function (e) {
     console.error("templive dev: " + e.data);

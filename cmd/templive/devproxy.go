@@ -5,6 +5,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -66,7 +67,7 @@ func (d *devServer) handler() http.Handler {
 		u, err := d.app(r.Context())
 		if err != nil {
 			if r.Context().Err() == nil {
-				http.Error(w, "templive dev: the app is not running\n\n"+err.Error(), http.StatusBadGateway)
+				buildFailedPage(w, err)
 			}
 			return
 		}
@@ -78,10 +79,22 @@ func (d *devServer) handler() http.Handler {
 // targetKey carries the app's address from the handler to Rewrite.
 type targetKey struct{}
 
+// buildFailedPage answers while no app runs because its build failed: an
+// HTML page with the error and the dev client, which reloads it once a
+// build works.
+func buildFailedPage(w http.ResponseWriter, err error) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusBadGateway)
+	fmt.Fprintf(w, "<!doctype html><title>templive dev: the app is not running</title><h1>The app is not running</h1><pre>%s</pre>%s\n",
+		html.EscapeString(err.Error()), devTag)
+}
+
 // injectDevScript adds the dev client to an HTML page, before </body>
 // (or at the end when there is none).
 func injectDevScript(res *http.Response) error {
-	if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || res.Header.Get("Content-Encoding") != "" || res.StatusCode == http.StatusSwitchingProtocols {
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || res.Header.Get("Content-Encoding") != "" ||
+		res.Request.Method == http.MethodHead || res.StatusCode < 200 || res.StatusCode == http.StatusNoContent || res.StatusCode == http.StatusNotModified {
 		return nil
 	}
 	body, err := io.ReadAll(res.Body)

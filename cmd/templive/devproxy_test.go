@@ -198,15 +198,29 @@ func TestDevServerWaits(t *testing.T) {
 	d.mu.Lock()
 	d.target = nil
 	d.mu.Unlock()
-	d.fail("go build", io.ErrUnexpectedEOF, []byte("./view.go:3:1: syntax error"))
+	d.fail("go build", io.ErrUnexpectedEOF, []byte("./view.go:3:1: syntax error near <b>"))
 	resp, err := http.Get(proxy.URL + "/")
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(string(b), "syntax error") {
-		t.Errorf("with a failed build: %d %q, want 502 with the error", resp.StatusCode, b)
+	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(string(b), "syntax error near &lt;b&gt;") {
+		t.Errorf("with a failed build: %d %q, want 502 with the error, escaped", resp.StatusCode, b)
+	}
+	if !bytes.Contains(b, devTag) {
+		t.Errorf("the build error page lacks the dev script, which reloads it after a good build: %q", b)
+	}
+
+	// HEAD and 304 answers have no body to add the script to.
+	d.setTarget(app.URL)
+	resp, err = http.Head(proxy.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.ContentLength != int64(len("<html><body>app</body></html>")) {
+		t.Errorf("HEAD Content-Length %d, want the app's own", resp.ContentLength)
 	}
 }
 

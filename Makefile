@@ -18,11 +18,11 @@ MODULES   := . live/natspubsub internal/demo cmd e2e
 # tool prints the path of a pinned tool's binary, building it if needed.
 tool = $$(cd tools && GOWORK=off $(GO) tool -n $(1))
 
-.PHONY: all test deps chromium node_modules generate js fresh vet lint gotest fuzz jstest first-app user-graph bench demo clean
+.PHONY: all test deps chromium node_modules generate js fresh vet lint gotest fuzz jstest first-app new-app user-graph bench demo clean
 
 all: generate js
 
-test: deps fresh vet lint gotest fuzz jstest first-app user-graph
+test: deps fresh vet lint gotest fuzz jstest first-app new-app user-graph
 
 deps: chromium node_modules
 
@@ -91,6 +91,11 @@ jstest: node_modules
 # The README's first app, built and run from its code blocks.
 first-app:
 	GO=$(GO) .ci/first-app
+
+# The app templive new writes passes its own make test (vet, tests) with
+# its templ output fresh.
+new-app:
+	GO=$(GO) .ci/new-app
 
 # What importing live costs an app in modules.
 user-graph:

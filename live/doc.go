@@ -554,6 +554,20 @@
 // big, 1011 crash, 1012 restart, 1013 too slow), a log line, and never a
 // panic. See docs/protocol.md.
 //
+// # Starting an app and the dev loop
+//
+// The templive command writes a new app and runs it while you edit it:
+// templive new NAME writes a module with a layout, one live page, its
+// livetest test, a Makefile, a CI workflow and a strict
+// Content-Security-Policy; templive dev, in that module, rebuilds and
+// restarts the app on every .templ, .go or .css change behind a proxy
+// that keeps the page's URL. The open page rejoins the new process with
+// the same secret and recovers its forms (see Reconnects and form
+// recovery), so it shows the change with the typed text kept; a
+// stylesheet change is swapped in without a reload. Nothing in this
+// package is specific to it: an app reads TEMPLIVE_SECRET, TEMPLIVE_ADDR
+// and TEMPLIVE_DEV from its environment as the generated main.go does.
+//
 // # Testing
 //
 // Package live/livetest tests views with go test, without a browser: it

@@ -1,5 +1,8 @@
 // Command templive is templive's tool:
 //
+//	templive new   NAME [-module PATH] [-dir DIR]   write a new app: a live page, its test, Makefile, CI
+//	templive dev   [-addr 127.0.0.1:8080] [-latency D] [-- BUILD FLAGS]
+//	                                            rebuild and restart the app in . on every change
 //	templive demo  [-addr 127.0.0.1:8080] [-dev]   serve every example on one port
 //	templive diff  OLD.html NEW.html              print the patch ops between two renders and their size
 //	templive bench -url URL [-clients N] [-rate R -duration D -event NAME | -idle -hold D] [-json]
@@ -21,6 +24,11 @@ import (
 )
 
 const usage = `usage:
+  templive new NAME [-module PATH] [-dir DIR]   write a new app: a live page, its livetest test,
+                                               a Makefile, a CI workflow, a strict CSP
+  templive dev [-addr 127.0.0.1:8080] [-latency D] [-- BUILD FLAGS]
+                                               run the app in . behind a dev proxy; rebuild and
+                                               restart it on every .templ/.go/.css change
   templive demo [-addr 127.0.0.1:8080] [-dev]   serve every example on one port
   templive diff OLD.html NEW.html              print the patch ops between two renders and their size
   templive bench -url URL [-clients N] [-rate R -duration D -event NAME | -idle -hold D] [-json]
@@ -55,6 +63,10 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("no command")
 	}
 	switch args[0] {
+	case "new":
+		return newCmd(args[1:], stdout, stderr)
+	case "dev":
+		return devCmd(args[1:], stdout, stderr)
 	case "demo":
 		return demo.Main("templive demo", args[1:], stderr)
 	case "diff":

@@ -6,7 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/templive/templive/live/livetest"
 )
+
+// TestMain fails the run if a test leaves a goroutine behind (the dev
+// proxy's streams, a slow connection's reader).
+func TestMain(m *testing.M) { livetest.Main(m) }
 
 // TestUsageListsEveryCommand: the usage names each command run knows.
 func TestUsageListsEveryCommand(t *testing.T) {
@@ -14,7 +20,7 @@ func TestUsageListsEveryCommand(t *testing.T) {
 	if err := run([]string{"help"}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []string{"templive demo", "templive diff", "templive bench"} {
+	for _, c := range []string{"templive new", "templive dev", "templive demo", "templive diff", "templive bench"} {
 		if !strings.Contains(stdout.String(), c) {
 			t.Errorf("usage does not list %q:\n%s", c, stdout.String())
 		}
@@ -27,7 +33,7 @@ func TestUsageListsEveryCommand(t *testing.T) {
 // TestHelpIsNoError: -h and -help print a command's help and succeed.
 func TestHelpIsNoError(t *testing.T) {
 	for _, args := range [][]string{
-		{"demo", "-h"}, {"diff", "-h"}, {"bench", "-h"}, {"bench", "-help"}, {"-h"},
+		{"demo", "-h"}, {"diff", "-h"}, {"bench", "-h"}, {"bench", "-help"}, {"new", "-h"}, {"dev", "-h"}, {"-h"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if err := run(args, &stdout, &stderr); err != nil {

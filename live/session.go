@@ -58,6 +58,7 @@ type session struct {
 	doc       *htmldiff.Doc // the last render, as the client has it
 	connected bool
 	recovered bool            // mounted on join: the page's DOM is from another life
+	restored  bool            // restored on join from a snapshot (snapshot.go)
 	cur       *wsConn         // the attached connection, or nil
 	sent      uint64          // patch-carrying frames sent since the page loaded
 	lastRef   uint64          // the newest event ref handled
@@ -498,6 +499,8 @@ func (s *session) handle(m message) (ok bool) {
 		}
 	case sessionEndMsg:
 		return s.endSession()
+	case snapshotMsg:
+		return s.save(m) // the handler closes (snapshot.go)
 	case leaveMsg:
 		if m.c == s.cur {
 			s.cur = nil
@@ -552,6 +555,14 @@ func (s *session) attach(m attachMsg) {
 	s.joins++
 	for k, v := range m.flash {
 		s.conn.PutFlash(k, v)
+	}
+	if s.restored {
+		// The page's DOM is from another instance's copy of the same
+		// state: send it all, replay no form.
+		s.restored = false
+		s.sent = m.join.Applied
+		s.resync(0)
+		return
 	}
 	if s.recovered {
 		s.h.opts.Observer.recovered(s.ctx, s.route, len(m.join.Forms))

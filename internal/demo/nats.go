@@ -1,10 +1,12 @@
 package demo
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
@@ -15,10 +17,11 @@ import (
 )
 
 // joinNATS returns the PubSub the flags ask for: with serve (HOST:PORT) an
-// embedded NATS server listening there, and a connection to it; with url a
+// embedded NATS server listening there, with JetStream keeping its files in
+// dir (a temporary folder if ""), and a connection to it; with url a
 // connection to an existing NATS server; with neither, nil (New then uses
 // one in-process PubSub for the whole site). stop closes what it started.
-func joinNATS(serve, url string, log *slog.Logger) (ps live.PubSub, stop func(), err error) {
+func joinNATS(serve, url, dir string, log *slog.Logger) (ps live.PubSub, stop func(), err error) {
 	switch {
 	case serve != "" && url != "":
 		return nil, nil, errors.New("use -nats-serve or -nats, not both")
@@ -26,8 +29,16 @@ func joinNATS(serve, url string, log *slog.Logger) (ps live.PubSub, stop func(),
 		return nil, func() {}, nil
 	}
 	var ns *server.Server
+	removeDir := func() {}
 	if serve != "" {
-		if ns, err = serveNATS(serve); err != nil {
+		if dir == "" {
+			if dir, err = os.MkdirTemp("", "templive-demo-nats-"); err != nil {
+				return nil, nil, err
+			}
+			removeDir = func() { os.RemoveAll(dir) }
+		}
+		if ns, err = serveNATS(serve, dir); err != nil {
+			removeDir()
 			return nil, nil, err
 		}
 		url = ns.ClientURL()
@@ -38,6 +49,7 @@ func joinNATS(serve, url string, log *slog.Logger) (ps live.PubSub, stop func(),
 		if ns != nil {
 			ns.Shutdown()
 		}
+		removeDir()
 		return nil, nil, err
 	}
 	log.Info("PubSub through NATS", "url", url)
@@ -47,11 +59,13 @@ func joinNATS(serve, url string, log *slog.Logger) (ps live.PubSub, stop func(),
 			ns.Shutdown()
 			ns.WaitForShutdown()
 		}
+		removeDir()
 	}, nil
 }
 
-// serveNATS starts a NATS server listening on addr (port 0: any free port).
-func serveNATS(addr string) (*server.Server, error) {
+// serveNATS starts a NATS server listening on addr (port 0: any free port),
+// with JetStream keeping its files in dir.
+func serveNATS(addr, dir string) (*server.Server, error) {
 	host, p, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("-nats-serve %q: %w", addr, err)
@@ -63,7 +77,7 @@ func serveNATS(addr string) (*server.Server, error) {
 	if port == 0 {
 		port = server.RANDOM_PORT // 0 would mean NATS's default, 4222
 	}
-	ns, err := server.NewServer(&server.Options{Host: host, Port: port, NoLog: true, NoSigs: true})
+	ns, err := server.NewServer(&server.Options{Host: host, Port: port, NoLog: true, NoSigs: true, JetStream: true, StoreDir: dir})
 	if err != nil {
 		return nil, fmt.Errorf("-nats-serve: %w", err)
 	}
@@ -73,4 +87,23 @@ func serveNATS(addr string) (*server.Server, error) {
 		return nil, fmt.Errorf("-nats-serve: NATS server on %s did not start (is the port in use?)", addr)
 	}
 	return ns, nil
+}
+
+// natsStore returns a Store on the NATS JetStream that ps is connected
+// to, or nil (views are then not saved) if ps is not NATS or the server
+// has no JetStream.
+func natsStore(ps live.PubSub, log *slog.Logger) live.Store {
+	nps, ok := ps.(*natspubsub.PubSub)
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	st, err := natspubsub.NewStore(ctx, nps.Conn(), nil)
+	if err != nil {
+		log.Warn("views will not be saved at shutdown", "err", err)
+		return nil
+	}
+	log.Info("views are saved at shutdown in NATS JetStream")
+	return st
 }

@@ -256,7 +256,12 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 	if tok.assets != h.assets {
 		return nil, reloadError{"static assets changed"}
 	}
-	if s := h.pending.take(tok.id); s != nil {
+	if s := h.pending.take(tok.id); s != nil && j.Applied > 0 {
+		// The page has applied patches: its live connection reached
+		// another instance after this one served its GET. This view is
+		// stale; the state is the other's (snapshot.go) or the forms'.
+		s.end()
+	} else if s != nil {
 		// The OnMount hooks see the upgrade request too (auth.go).
 		s.connected = true
 		if err := s.runMountHooks(r); err != nil || s.redirect != "" {

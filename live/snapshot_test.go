@@ -356,3 +356,29 @@ func TestChangedAssetsReloadThePage(t *testing.T) {
 		t.Fatalf("join of the reloaded page: %s", reply)
 	}
 }
+
+// TestStaleGETViewIsNotAdopted: a page whose GET went to one instance and
+// whose live connection to another (a balancer without sticky sessions)
+// later rejoins the first, which still keeps the view its GET mounted.
+// That view never saw the page's clicks: the saved state wins.
+func TestStaleGETViewIsNotAdopted(t *testing.T) {
+	store := newMapStore()
+	a := newSnapServer(t, live.Options{Store: store})
+	b := newSnapServer(t, live.Options{Store: store})
+	_, tok := a.page(t, "/form") // a keeps this view for its page to adopt
+	c, reply := b.joinForms(t, tok, 0, `[]`)
+	if !strings.HasPrefix(reply, `[0,0,[[9,`) {
+		t.Fatalf("join on b: %s, want a fresh mount", reply)
+	}
+	c.send(`[1,1,"inc"]`)
+	c.read()
+	c.send(`[1,2,"inc"]`)
+	c.read()
+	b.h.Close()
+	closeStatus(c)
+	// The page has applied 3 patch frames: the join's and two clicks'.
+	_, reply = a.joinForms(t, tok, 3, `[]`)
+	if !strings.Contains(reply, `<p id=\"count\">2</p>`) {
+		t.Fatalf("rejoin on a: %s, want the count of 2 the page shows, not the GET's view", reply)
+	}
+}

@@ -560,6 +560,7 @@ func (s *session) attach(m attachMsg) {
 		// The page's DOM is from another instance's copy of the same
 		// state: send it all, replay no form.
 		s.restored = false
+		s.h.opts.Observer.restored(s.ctx, s.route)
 		s.sent = m.join.Applied
 		s.resync(0)
 		return

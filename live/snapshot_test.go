@@ -142,8 +142,15 @@ func closeStatus(c *client) websocket.StatusCode {
 
 func TestSnapshotSavedOnCloseRestoredElsewhere(t *testing.T) {
 	store := newMapStore()
+	var restored []string // what b's Observer heard
+	var mu sync.Mutex
+	obs := &live.Observer{Restored: func(ctx context.Context, route string) {
+		mu.Lock()
+		restored = append(restored, route)
+		mu.Unlock()
+	}}
 	a := newSnapServer(t, live.Options{Store: store})
-	b := newSnapServer(t, live.Options{Store: store})
+	b := newSnapServer(t, live.Options{Store: store, Observer: obs})
 	c, tok := a.clicked(t, "hi", 3)
 
 	a.h.Close() // a deploy: the instance goes away gracefully
@@ -168,6 +175,11 @@ func TestSnapshotSavedOnCloseRestoredElsewhere(t *testing.T) {
 	if store.len() != 0 {
 		t.Errorf("the snapshot %s is still in the store after its restore", key)
 	}
+	mu.Lock()
+	if len(restored) != 1 || restored[0] != "/form" {
+		t.Errorf("Observer.Restored heard %q, want one restore of /form", restored)
+	}
+	mu.Unlock()
 	// An event the page re-sends because its reply was lost is not
 	// applied twice; a new one is applied to the restored state.
 	c2.send(`[1,4,"inc"]`)

@@ -191,7 +191,7 @@ func Main(name string, args []string, stderr io.Writer) error {
 	secret := fs.String("secret", os.Getenv("TEMPLIVE_SECRET"), "token secret (default: $TEMPLIVE_SECRET, else a fixed demo secret)")
 	natsServe := fs.String("nats-serve", "", "start an embedded NATS server listening on `HOST:PORT` and join other instances through it")
 	natsURL := fs.String("nats", "", "join other instances through the NATS server at `URL` (nats://HOST:PORT)")
-	natsDir := fs.String("nats-dir", "", "where the embedded NATS server (-nats-serve) keeps its JetStream files, the views saved at shutdown among them (default: a temporary folder removed at exit)")
+	natsDir := fs.String("nats-dir", "", "with -nats-serve, run JetStream with its files in `DIR`: instances then save their views there at shutdown, for their pages to resume on any instance")
 	assetVersion := fs.String("asset-version", "", "the static assets' version; pages of another version reload when they rejoin (default: a hash of the stylesheet)")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"strconv"
 	"time"
 
@@ -18,7 +17,7 @@ import (
 
 // joinNATS returns the PubSub the flags ask for: with serve (HOST:PORT) an
 // embedded NATS server listening there, with JetStream keeping its files in
-// dir (a temporary folder if ""), and a connection to it; with url a
+// dir if it is not "", and a connection to it; with url a
 // connection to an existing NATS server; with neither, nil (New then uses
 // one in-process PubSub for the whole site). stop closes what it started.
 func joinNATS(serve, url, dir string, log *slog.Logger) (ps live.PubSub, stop func(), err error) {
@@ -29,16 +28,8 @@ func joinNATS(serve, url, dir string, log *slog.Logger) (ps live.PubSub, stop fu
 		return nil, func() {}, nil
 	}
 	var ns *server.Server
-	removeDir := func() {}
 	if serve != "" {
-		if dir == "" {
-			if dir, err = os.MkdirTemp("", "templive-demo-nats-"); err != nil {
-				return nil, nil, err
-			}
-			removeDir = func() { os.RemoveAll(dir) }
-		}
 		if ns, err = serveNATS(serve, dir); err != nil {
-			removeDir()
 			return nil, nil, err
 		}
 		url = ns.ClientURL()
@@ -49,7 +40,6 @@ func joinNATS(serve, url, dir string, log *slog.Logger) (ps live.PubSub, stop fu
 		if ns != nil {
 			ns.Shutdown()
 		}
-		removeDir()
 		return nil, nil, err
 	}
 	log.Info("PubSub through NATS", "url", url)
@@ -59,12 +49,11 @@ func joinNATS(serve, url, dir string, log *slog.Logger) (ps live.PubSub, stop fu
 			ns.Shutdown()
 			ns.WaitForShutdown()
 		}
-		removeDir()
 	}, nil
 }
 
 // serveNATS starts a NATS server listening on addr (port 0: any free port),
-// with JetStream keeping its files in dir.
+// with JetStream keeping its files in dir, unless dir is "".
 func serveNATS(addr, dir string) (*server.Server, error) {
 	host, p, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -77,7 +66,7 @@ func serveNATS(addr, dir string) (*server.Server, error) {
 	if port == 0 {
 		port = server.RANDOM_PORT // 0 would mean NATS's default, 4222
 	}
-	ns, err := server.NewServer(&server.Options{Host: host, Port: port, NoLog: true, NoSigs: true, JetStream: true, StoreDir: dir})
+	ns, err := server.NewServer(&server.Options{Host: host, Port: port, NoLog: true, NoSigs: true, JetStream: dir != "", StoreDir: dir})
 	if err != nil {
 		return nil, fmt.Errorf("-nats-serve: %w", err)
 	}
@@ -101,7 +90,7 @@ func natsStore(ps live.PubSub, log *slog.Logger) live.Store {
 	defer cancel()
 	st, err := natspubsub.NewStore(ctx, nps.Conn(), nil)
 	if err != nil {
-		log.Warn("views will not be saved at shutdown", "err", err)
+		log.Info("views will not be saved at shutdown (no JetStream: see -nats-dir)", "err", err)
 		return nil
 	}
 	log.Info("views are saved at shutdown in NATS JetStream")

@@ -177,6 +177,9 @@
 // connection does not save either: the view waits on its instance for
 // [Options.ResumeTimeout].
 //
+// In tests, livetest's Server.Deploy closes the old handler before the
+// new one serves, so that Page.Reconnect shows what a page keeps.
+//
 // [Options.AssetVersion] names the version of the app's static assets.
 // Pages carry it, with the version of templive's client, in their token;
 // a page that rejoins an instance serving other assets reloads, once, to

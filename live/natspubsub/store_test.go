@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -228,5 +229,40 @@ func TestViewMovesBetweenNodesThroughJetStream(t *testing.T) {
 	c2 := join(b.URL)
 	if got := c2.read(); got != `[0,0,[[9,"",[],"<p id=\"n\">7</p>"]]]` {
 		t.Fatalf("join on node b: %s, want the count of 7 restored", got)
+	}
+}
+
+// BenchmarkStorePutTake is one view saved and restored through JetStream
+// (file storage), as a counter's 36-byte snapshot.
+func BenchmarkStorePutTake(b *testing.B) {
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, NoLog: true, NoSigs: true, JetStream: true, StoreDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	go ns.Start()
+	defer func() { ns.Shutdown(); ns.WaitForShutdown() }()
+	if !ns.ReadyForConnections(5 * time.Second) {
+		b.Fatal("NATS server not ready")
+	}
+	nc, err := nats.Connect(ns.ClientURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer nc.Close()
+	ctx := context.Background()
+	st, err := natspubsub.NewStore(ctx, nc, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	value := make([]byte, 36)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		key := strconv.Itoa(i)
+		if err := st.Put(ctx, key, value); err != nil {
+			b.Fatal(err)
+		}
+		if v, err := st.Take(ctx, key); err != nil || len(v) != len(value) {
+			b.Fatalf("Take: %d bytes, %v", len(v), err)
+		}
 	}
 }

@@ -33,11 +33,12 @@ type Handler struct {
 	views   liveViews
 	closed  atomic.Bool
 	crashes crashReports
-	streams streams   // open fallback streams (stream.go)
-	assets  assetsSum // the pages' static assets, in their tokens (snapshot.go)
+	streams streams // open fallback streams (stream.go)
 	// uploadFile, set only by tests, replaces the temporary files of
 	// uploads (upload_state.go).
 	uploadFile func(dir string) (uploadFile, error)
+	// assets names the pages' static assets, in their tokens (snapshot.go).
+	assets assetsSum
 }
 
 // NewHandler returns a Handler that serves the views newView creates, one

@@ -100,14 +100,19 @@ func New(cfg Config) *Site {
 	}
 	opts := func(title string) *live.Options {
 		return &live.Options{
-			Layout:       layout.For(title),
-			Secrets:      [][]byte{[]byte(cfg.Secret)},
-			Logger:       logger,
-			DevConsole:   devConsole,
-			PubSub:       cfg.PubSub,
-			Store:        cfg.Store,
-			AssetVersion: cfg.AssetVersion,
+			Layout:     layout.For(title),
+			Secrets:    [][]byte{[]byte(cfg.Secret)},
+			Logger:     logger,
+			DevConsole: devConsole,
+			PubSub:     cfg.PubSub,
 		}
+	}
+	plainOpts := opts
+	opts = func(title string) *live.Options {
+		o := plainOpts(title)
+		// Deploys: views saved at shutdown, pages of other assets reloaded.
+		o.Store, o.AssetVersion = cfg.Store, cfg.AssetVersion
+		return o
 	}
 	uploadCfg := cfg.Upload
 	if uploadCfg.Store == nil {

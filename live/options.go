@@ -168,7 +168,8 @@ type Options struct {
 	// the page's rejoin, on any instance sharing the Store, restores it
 	// (see Snapshotter). Nil, the default, saves nothing. Set one Store
 	// shared by every instance (live/natspubsub has one on NATS JetStream)
-	// and the same Secrets.
+	// and the same Secrets. With a Store, every join that finds no view on
+	// its instance asks the Store (one Take) before it mounts afresh.
 	Store Store
 
 	// MaxSnapshot bounds one view's saved state, in bytes. A larger

@@ -3,6 +3,7 @@ package live_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -31,6 +32,12 @@ type snapState struct {
 }
 
 func (v *snapView) Snapshot() ([]byte, error) {
+	switch v.query {
+	case "fail":
+		return nil, errors.New("cannot encode")
+	case "panic":
+		panic("snapshot panics")
+	}
 	pad := ""
 	if v.query == "big" {
 		pad = strings.Repeat("x", 2000)
@@ -392,5 +399,30 @@ func TestStaleGETViewIsNotAdopted(t *testing.T) {
 	_, reply = a.joinForms(t, tok, 3, `[]`)
 	if !strings.Contains(reply, `<p id=\"count\">2</p>`) {
 		t.Fatalf("rejoin on a: %s, want the count of 2 the page shows, not the GET's view", reply)
+	}
+}
+
+func TestFailedSnapshotIsNotSaved(t *testing.T) {
+	for _, query := range []string{"fail", "panic"} {
+		t.Run(query, func(t *testing.T) {
+			store := newMapStore()
+			a := newSnapServer(t, live.Options{Store: store})
+			c, tok := a.clicked(t, query, 2)
+			a.h.Close()
+			if got := closeStatus(c); got != websocket.StatusServiceRestart {
+				t.Fatalf("the page's connection ended with %v, want 1012: a failed snapshot is no crash", got)
+			}
+			if store.len() != 0 {
+				t.Fatal("a failed snapshot was saved")
+			}
+			if logs := a.logs.String(); !strings.Contains(logs, "view not saved") || !strings.Contains(logs, "saved=0 views=1") {
+				t.Errorf("want the failure logged:\n%s", logs)
+			}
+			b := newSnapServer(t, live.Options{Store: store})
+			_, reply := b.joinForms(t, tok, 3, fmt.Sprintf(`[["form","validate",{"query":%q}]]`, query))
+			if !strings.Contains(reply, `<p id=\"count\">0</p>`) || !strings.Contains(reply, fmt.Sprintf(`value=\"%s\"`, query)) {
+				t.Fatalf("join after a failed snapshot: %s, want a fresh view with the form recovered", reply)
+			}
+		})
 	}
 }

@@ -436,8 +436,9 @@ func savedBytes(t *testing.T, logs string) (bytes, saved int) {
 }
 
 // TestGracefulRestartKeepsCounter restarts the only instance, gracefully,
-// under a page in Chromium: the page keeps its count (in no form) and
-// does not reload.
+// under a page in Chromium: the page keeps its count (in no form), a click
+// made while the server was down is applied once, on top of it, and the
+// page does not reload.
 func TestGracefulRestartKeepsCounter(t *testing.T) {
 	natsURL := startJetStream(t)
 	ctx := newBrowser(t)
@@ -452,11 +453,13 @@ func TestGracefulRestartKeepsCounter(t *testing.T) {
 
 	srv.stop()
 	waitFor(t, ctx, "the page to see the server gone", `!document.querySelector('[live-root]').classList.contains('live-connected')`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#inc"))) // offline: queued by the client
 	srv.start()
 	waitFor(t, ctx, "the page to reconnect", connected)
-	waitText(t, ctx, "#count", "3")
-	run(t, ctx, chromedp.Click(chromedp.CSS("#inc")))
+	// The restored 3, then the click made while the server was down.
 	waitText(t, ctx, "#count", "4")
+	run(t, ctx, chromedp.Click(chromedp.CSS("#inc")))
+	waitText(t, ctx, "#count", "5")
 	if !eval[bool](t, ctx, `window.__noReload === true`) {
 		t.Error("the page reloaded")
 	}

@@ -30,6 +30,15 @@ func (s *session) attach(m attachMsg) {
 	for k, v := range m.flash {
 		s.conn.PutFlash(k, v)
 	}
+	if s.restored {
+		// The page's DOM is from another instance's copy of the same
+		// state: send it all, replay no form.
+		s.restored = false
+		s.h.opts.Observer.restored(s.ctx, s.route)
+		s.sent = m.join.Applied
+		s.resync(0)
+		return
+	}
 	if s.recovered {
 		s.h.opts.Observer.recovered(s.ctx, s.route, len(m.join.Forms))
 		// The page outlived the server's copy of its view: rebuild the

@@ -136,12 +136,54 @@
 //     an ordinary HandleEvent call: values that fail validation are handled
 //     as for any change, and an error is logged and shown in the browser
 //     console without failing the join. Give each form a stable id.
+//   - The view was saved by an instance that closed gracefully, with
+//     [Options.Store] set: it is restored whole (see Deploys).
 //   - The token does not verify ([Options.Secrets] changed, or it was
 //     tampered with): nothing is mounted and the page reloads, once.
 //
 // Recovery needs the page's token to verify after a restart: set
 // [Options.Secrets] to the same secret on every instance and across
 // restarts. With the default random secret, pages reload instead.
+//
+// # Deploys
+//
+// A view whose state lives in no form survives a deploy when it is a
+// Snapshotter and [Options.Store] is set, the same Store on every instance
+// (live/natspubsub has one on NATS JetStream):
+//
+//	func (c *Counter) Snapshot() ([]byte, error) { return json.Marshal(c) }
+//
+//	func (c *Counter) Restore(ctx context.Context, conn *live.Conn, data []byte) error {
+//		return json.Unmarshal(data, c)
+//	}
+//
+// Handler.Close, on a graceful shutdown, asks each view for its Snapshot,
+// on the view's goroutine after the events it had queued, puts it in the
+// Store under the view's id, and only then ends the view, so that its page
+// reconnects once its state is saved. The page's rejoin, on any instance
+// (this one once it is back, or another behind the same load balancer),
+// finds no view, takes the snapshot from the Store (at most once: the Take
+// deletes it), runs the OnMount hooks for the join's request and calls
+// Restore in place of Mount, then HandleParams with the page's URL. The
+// page gets one render of the whole view, its forms are not replayed, and
+// an event it re-sends because the reply was lost is not applied twice.
+// Anything else (no snapshot, one of another route or view type, over
+// [Options.MaxSnapshot], an error or panic in Restore: logged) mounts
+// afresh and recovers the forms, as without a Store. Close waits for the
+// Store at most [Options.StoreTimeout], whatever its number of views.
+//
+// State is saved on a graceful Close only: a crash (kill -9, a lost
+// machine) saves nothing, and the pages recover their forms. A dropped
+// connection does not save either: the view waits on its instance for
+// [Options.ResumeTimeout].
+//
+// In tests, livetest's Server.Deploy closes the old handler before the
+// new one serves, so that Page.Reconnect shows what a page keeps.
+//
+// [Options.AssetVersion] names the version of the app's static assets.
+// Pages carry it, with the version of templive's client, in their token;
+// a page that rejoins an instance serving other assets reloads, once, to
+// load them (its in-memory state then is lost, as for any reload).
 //
 // # PubSub
 //

@@ -36,6 +36,8 @@ type Handler struct {
 	// uploadFile, set only by tests, replaces the temporary files of
 	// uploads (upload_state.go).
 	uploadFile func(dir string) (uploadFile, error)
+	// assets names the pages' static assets, in their tokens (snapshot.go).
+	assets assetsSum
 }
 
 // NewHandler returns a Handler that serves the views newView creates, one
@@ -48,7 +50,7 @@ func NewHandler(newView func() View, opts *Options) *Handler {
 	if o.Layout == nil {
 		o.Layout = defaultLayout
 	}
-	h := &Handler{newView: newView, opts: o, log: o.Logger}
+	h := &Handler{newView: newView, opts: o, log: o.Logger, assets: assetsOf(o.AssetVersion)}
 	if o.Site != nil {
 		o.Site.add(h)
 	}
@@ -84,10 +86,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // to another instance or to this one once it is back. Live connections
 // that arrive afterwards are refused the same way. Call it when the server
 // shuts down: http.Server.Shutdown does not know about WebSockets.
+//
+// With [Options.Store], Close first saves the state of each view that is a
+// Snapshotter, waiting at most [Options.StoreTimeout], so that its page
+// resumes it wherever it reconnects (see Snapshotter).
 func (h *Handler) Close() error {
 	h.closed.Store(true)
 	h.pending.clear()
-	for _, s := range h.views.all() {
+	views := h.views.all()
+	h.saveViews(views)
+	for _, s := range views {
 		s.end()
 	}
 	return nil
@@ -141,7 +149,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal server error", http.StatusInternalServerError)
 		return
 	}
-	tok := token{id: s.id, issued: time.Now(), path: r.URL.Path}.sign(h.opts.Secrets[0])
+	tok := token{id: s.id, issued: time.Now(), assets: h.assets, path: r.URL.Path}.sign(h.opts.Secrets[0])
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)
 	buf.Reset()
@@ -245,7 +253,15 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 	if tok.path != r.URL.Path {
 		return nil, reloadError{"token is for another page"}
 	}
-	if s := h.pending.take(tok.id); s != nil {
+	if tok.assets != h.assets {
+		return nil, reloadError{"static assets changed"}
+	}
+	if s := h.pending.take(tok.id); s != nil && j.Applied > 0 {
+		// The page has applied patches: its live connection reached
+		// another instance after this one served its GET. This view is
+		// stale; the state is the other's (snapshot.go) or the forms'.
+		s.end()
+	} else if s != nil {
 		// The OnMount hooks see the upgrade request too (auth.go).
 		s.connected = true
 		if err := s.runMountHooks(r); err != nil || s.redirect != "" {
@@ -256,6 +272,9 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 	}
 	if s := h.views.get(tok.id); s != nil {
 		return s, nil
+	}
+	if s, err := h.restoreSession(r, tok); s != nil || err != nil {
+		return s, err // the view saved by another instance (snapshot.go)
 	}
 	s := h.newSession()
 	s.id = tok.id

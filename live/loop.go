@@ -149,6 +149,8 @@ func (s *session) handle(m message) (ok bool) {
 		}
 	case sessionEndMsg:
 		return s.endSession()
+	case snapshotMsg:
+		return s.save(m) // the handler closes (snapshot.go)
 	case leaveMsg:
 		if m.c == s.cur {
 			s.cur = nil

@@ -59,6 +59,11 @@ type Observer struct {
 	// forms is how many were replayed.
 	Recovered func(ctx context.Context, route string, forms int)
 
+	// Restored is called when a page that rejoined got its view back,
+	// whole, from the snapshot the instance that closed saved (see
+	// Snapshotter).
+	Restored func(ctx context.Context, route string)
+
 	// Crashed is called for every panic recovered in a view (see
 	// Options.OnCrash, which receives the panic and its stack).
 	Crashed func(ctx context.Context, route string)
@@ -128,6 +133,12 @@ func (o *Observer) resumed(ctx context.Context, route string) {
 func (o *Observer) recovered(ctx context.Context, route string, forms int) {
 	if o != nil && o.Recovered != nil {
 		o.Recovered(ctx, route, forms)
+	}
+}
+
+func (o *Observer) restored(ctx context.Context, route string) {
+	if o != nil && o.Restored != nil {
+		o.Restored(ctx, route)
 	}
 }
 

@@ -163,6 +163,33 @@ type Options struct {
 	// Observer and live/otelive). Nil, the default, costs nothing.
 	Observer *Observer
 
+	// Store keeps the state of views across instances of the app, so that
+	// a deploy loses none: Close saves each view that is a Snapshotter, and
+	// the page's rejoin, on any instance sharing the Store, restores it
+	// (see Snapshotter). Nil, the default, saves nothing. Set one Store
+	// shared by every instance (live/natspubsub has one on NATS JetStream)
+	// and the same Secrets. With a Store, every join that finds no view on
+	// its instance asks the Store (one Take) before it mounts afresh.
+	Store Store
+
+	// MaxSnapshot bounds one view's saved state, in bytes. A larger
+	// snapshot is not saved (its page mounts afresh and recovers its
+	// forms) and is logged. Default 64 KiB.
+	MaxSnapshot int
+
+	// StoreTimeout bounds how long Close waits for the views' states to be
+	// saved, all together, and how long a join waits for the Store. What
+	// is not saved by then is lost, as without a Store. Default 5 s.
+	StoreTimeout time.Duration
+
+	// AssetVersion names the version of the app's static assets (its
+	// stylesheets and scripts): a hash of their files, or the build's
+	// commit. Pages carry it in their token; a page that rejoins an
+	// instance serving another version (a deploy changed them) reloads,
+	// once, to load them. The client script of templive is tracked
+	// without it. Default "".
+	AssetVersion string
+
 	// Site groups the app's live handlers so that a page navigates between
 	// them over its open connection (see Site). Set the same value on
 	// every Handler of the app. Nil: every navigation to this handler's
@@ -206,6 +233,8 @@ func (o *Options) withDefaults() Options {
 		out.EventRate = 50
 	}
 	setDefault(&out.EventBurst, 128)
+	setDefault(&out.MaxSnapshot, 64<<10)
+	setDefault(&out.StoreTimeout, 5*time.Second)
 	if out.PubSub == nil {
 		out.PubSub = NewLocalPubSub()
 	}

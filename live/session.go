@@ -57,6 +57,7 @@ type session struct {
 	doc       *htmldiff.Doc // the last render, as the client has it
 	connected bool
 	recovered bool            // mounted on join: the page's DOM is from another life
+	restored  bool            // restored on join from a snapshot (snapshot.go)
 	cur       *wsConn         // the attached connection, or nil
 	sent      uint64          // patch-carrying frames sent since the page loaded
 	lastRef   uint64          // the newest event ref handled

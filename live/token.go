@@ -13,14 +13,15 @@ import (
 
 // A token is what the page's live root carries so that its live connection
 // can find, or rebuild, the view the GET rendered: which view (a random id),
-// for which route, issued when. It is HMAC-SHA256 signed; any of the
+// for which route, issued when, for which static assets. It is HMAC-SHA256 signed; any of the
 // configured secrets verifies it and the first signs it, so a secret can be
 // rotated without reloading every open page.
 //
-// Layout before base64url: version(1) id(16) issued-unix(8) path.
+// Layout before base64url: version(1) id(16) issued-unix(8) assets(8) path.
 type token struct {
 	id     viewID
 	issued time.Time
+	assets assetsSum // what the page loaded (snapshot.go)
 	path   string
 }
 
@@ -38,13 +39,18 @@ var (
 	errTokenExpired   = errors.New("token expired")
 )
 
-const tokenVersion = 1
+// tokenVersion 2 added the assets: a page of version 1 reloads, once.
+const tokenVersion = 2
+
+// tokenFixed is the length of a token's payload before its path.
+const tokenFixed = 1 + 16 + 8 + len(assetsSum{})
 
 func (t token) sign(secret []byte) string {
-	payload := make([]byte, 0, 25+len(t.path))
+	payload := make([]byte, 0, tokenFixed+len(t.path))
 	payload = append(payload, tokenVersion)
 	payload = append(payload, t.id[:]...)
 	payload = binary.BigEndian.AppendUint64(payload, uint64(t.issued.Unix()))
+	payload = append(payload, t.assets[:]...)
 	payload = append(payload, t.path...)
 	mac := hmac.New(sha256.New, secret)
 	mac.Write(payload)
@@ -63,7 +69,7 @@ func parseToken(s string, secrets [][]byte, maxAge time.Duration, now time.Time)
 	enc := base64.RawURLEncoding.Strict()
 	payload, err1 := enc.DecodeString(p)
 	mac, err2 := enc.DecodeString(sig)
-	if err1 != nil || err2 != nil || len(payload) < 25 || payload[0] != tokenVersion {
+	if err1 != nil || err2 != nil || len(payload) < tokenFixed || payload[0] != tokenVersion {
 		return token{}, errTokenMalformed
 	}
 	valid := false
@@ -81,7 +87,8 @@ func parseToken(s string, secrets [][]byte, maxAge time.Duration, now time.Time)
 	var t token
 	copy(t.id[:], payload[1:17])
 	t.issued = time.Unix(int64(binary.BigEndian.Uint64(payload[17:25])), 0)
-	t.path = string(payload[25:])
+	copy(t.assets[:], payload[25:tokenFixed])
+	t.path = string(payload[tokenFixed:])
 	if now.Sub(t.issued) > maxAge || t.issued.Sub(now) > time.Minute {
 		return token{}, errTokenExpired
 	}

@@ -4,7 +4,10 @@
 //
 // It is the same server as `templive demo`. Several instances share their
 // chat rooms through NATS: -nats-serve HOST:PORT starts an embedded NATS
-// server there, -nats nats://HOST:PORT joins one.
+// server there, -nats nats://HOST:PORT joins one. With JetStream on that
+// server (-nats-dir DIR makes -nats-serve run it), a stopped instance
+// saves its counters, and their pages get them back from whichever
+// instance they reconnect to.
 package main
 
 import (

@@ -3,6 +3,7 @@ package counter
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/a-h/templ"
 
@@ -29,4 +30,13 @@ func (v *View) HandleEvent(_ context.Context, _ *live.Conn, e live.Event) error 
 		return live.ErrUnknownEvent
 	}
 	return nil
+}
+
+// Snapshot saves the count when the server shuts down gracefully (with
+// live.Options.Store set), so that a deploy does not lose it.
+func (v *View) Snapshot() ([]byte, error) { return json.Marshal(v) }
+
+// Restore gives a page's count back on the instance it reconnects to.
+func (v *View) Restore(_ context.Context, _ *live.Conn, data []byte) error {
+	return json.Unmarshal(data, v)
 }

@@ -3,7 +3,9 @@
 package layout
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"net/http"
 
 	"github.com/a-h/templ"
@@ -21,6 +23,14 @@ func For(title string) func(templ.Component) templ.Component {
 
 //go:embed demo.css
 var css []byte
+
+// AssetVersion names the version of the demo's static assets (a hash of
+// demo.css), for live.Options.AssetVersion: a page that rejoins a server
+// whose stylesheet changed reloads to get it.
+func AssetVersion() string {
+	sum := sha256.Sum256(css)
+	return hex.EncodeToString(sum[:8])
+}
 
 // Stylesheet serves demo.css.
 func Stylesheet(w http.ResponseWriter, r *http.Request) {

@@ -43,6 +43,11 @@ type Config struct {
 	Secret string // signs page tokens; the same secret across restarts lets pages recover
 	Logger *slog.Logger
 	PubSub live.PubSub // carries messages between views; nil: one in-process PubSub for the site
+	Store  live.Store  // keeps views' state across restarts and instances (live.Options.Store); nil: none
+
+	// AssetVersion names the static assets' version (live.Options.AssetVersion);
+	// "": a hash of the demo's stylesheet.
+	AssetVersion string
 
 	Upload upload.Config // where /upload keeps files; zero: under os.TempDir()
 }
@@ -81,6 +86,9 @@ func New(cfg Config) *Site {
 	if cfg.PubSub == nil {
 		cfg.PubSub = live.NewLocalPubSub() // one for every handler: views on any route hear each other
 	}
+	if cfg.AssetVersion == "" {
+		cfg.AssetVersion = layout.AssetVersion()
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -98,6 +106,13 @@ func New(cfg Config) *Site {
 			DevConsole: devConsole,
 			PubSub:     cfg.PubSub,
 		}
+	}
+	plainOpts := opts
+	opts = func(title string) *live.Options {
+		o := plainOpts(title)
+		// Deploys: views saved at shutdown, pages of other assets reloaded.
+		o.Store, o.AssetVersion = cfg.Store, cfg.AssetVersion
+		return o
 	}
 	uploadCfg := cfg.Upload
 	if uploadCfg.Store == nil {
@@ -181,6 +196,8 @@ func Main(name string, args []string, stderr io.Writer) error {
 	secret := fs.String("secret", os.Getenv("TEMPLIVE_SECRET"), "token secret (default: $TEMPLIVE_SECRET, else a fixed demo secret)")
 	natsServe := fs.String("nats-serve", "", "start an embedded NATS server listening on `HOST:PORT` and join other instances through it")
 	natsURL := fs.String("nats", "", "join other instances through the NATS server at `URL` (nats://HOST:PORT)")
+	natsDir := fs.String("nats-dir", "", "with -nats-serve, run JetStream with its files in `DIR`: instances then save their views there at shutdown, for their pages to resume on any instance")
+	assetVersion := fs.String("asset-version", "", "the static assets' version; pages of another version reload when they rejoin (default: a hash of the stylesheet)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -190,13 +207,13 @@ func Main(name string, args []string, stderr io.Writer) error {
 	}
 	devMode := dev.value(ln.Addr())
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	ps, stopNATS, err := joinNATS(*natsServe, *natsURL, logger)
+	ps, stopNATS, err := joinNATS(*natsServe, *natsURL, *natsDir, logger)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	defer stopNATS()
-	site := New(Config{Dev: devMode, Secret: *secret, Logger: logger, PubSub: ps})
+	site := New(Config{Dev: devMode, Secret: *secret, Logger: logger, PubSub: ps, Store: natsStore(ps, logger), AssetVersion: *assetVersion})
 	defer site.Close()
 	srv := &http.Server{
 		Handler:           site,
@@ -205,17 +222,26 @@ func Main(name string, args []string, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	shutdown := make(chan struct{})
 	go func() {
+		defer close(shutdown)
 		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		site.Close() // live connections first: Shutdown waits for none of them
-		srv.Shutdown(sctx)
+		// Shutdown closes the listener at once, so pages reconnecting from
+		// now on reach another instance; it waits for no live connection
+		// (WebSockets are hijacked), so close them meanwhile, saving their
+		// views to the Store first.
+		stopped := make(chan struct{})
+		go func() { srv.Shutdown(sctx); close(stopped) }()
+		site.Close()
+		<-stopped
 	}()
 	logger.Info("templive demo listening", "url", "http://"+ln.Addr().String()+"/", "dev", devMode)
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	<-shutdown // the views are saved before NATS goes (stopNATS)
 	return nil
 }
 

@@ -7,13 +7,13 @@ replace github.com/templive/templive => ../..
 replace github.com/templive/templive/live/natspubsub => ../../live/natspubsub
 
 require (
+	github.com/a-h/templ v0.3.977
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/templive/templive v0.0.0-00010101000000-000000000000
 	github.com/templive/templive/live/natspubsub v0.0.0-00010101000000-000000000000
 )
 
 require (
-	github.com/a-h/templ v0.3.977 // indirect
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
 	github.com/coder/websocket v1.8.15 // indirect
 	github.com/google/go-tpm v0.9.8 // indirect

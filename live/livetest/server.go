@@ -96,7 +96,8 @@ func Open(t testing.TB, h http.Handler, path string) *Page {
 // closed if it has a Close method (its views are gone), and h serves from
 // then on. Open pages are left disconnected; Page.Reconnect rejoins the new
 // server, which mounts their views afresh and recovers their forms if h
-// verifies their tokens (give it the same [live.Options.Secrets]).
+// verifies their tokens (give it the same [live.Options.Secrets]). For a
+// graceful restart, which may save the views, see Deploy.
 func (s *Server) Restart(h http.Handler) {
 	s.t.Helper()
 	if h == nil {

@@ -30,6 +30,7 @@
 //	templive.patch.size        Histogram (By) patch ops sent for a change
 //	templive.resumes           Counter        pages that resumed their view whole
 //	templive.recoveries        Counter        views mounted afresh and rebuilt from the page's forms
+//	templive.restores          Counter        views restored whole from a snapshot (live.Snapshotter)
 //	templive.crashes           Counter        panics recovered in views
 //	templive.dropped           Counter        messages and frames dropped, by templive.reason
 //
@@ -87,6 +88,7 @@ type recorder struct {
 	patchSize  metric.Int64Histogram
 	resumes    metric.Int64Counter
 	recoveries metric.Int64Counter
+	restores   metric.Int64Counter
 	crashes    metric.Int64Counter
 	dropped    metric.Int64Counter
 }
@@ -127,6 +129,8 @@ func New(opts *Options) (*live.Observer, error) {
 	add(err)
 	r.recoveries, err = m.Int64Counter("templive.recoveries", metric.WithDescription("Views mounted afresh and rebuilt from the page's forms."), metric.WithUnit("{recovery}"))
 	add(err)
+	r.restores, err = m.Int64Counter("templive.restores", metric.WithDescription("Views restored whole from the snapshot an instance saved as it closed."), metric.WithUnit("{restore}"))
+	add(err)
 	r.crashes, err = m.Int64Counter("templive.crashes", metric.WithDescription("Panics recovered in views."), metric.WithUnit("{crash}"))
 	add(err)
 	r.dropped, err = m.Int64Counter("templive.dropped", metric.WithDescription("Messages and frames dropped."), metric.WithUnit("{message}"))
@@ -142,6 +146,7 @@ func New(opts *Options) (*live.Observer, error) {
 		Views:     r.viewsChanged,
 		Resumed:   func(ctx context.Context, route string) { r.resumes.Add(ctx, 1, routeOpt(route)) },
 		Recovered: func(ctx context.Context, route string, forms int) { r.recoveries.Add(ctx, 1, routeOpt(route)) },
+		Restored:  func(ctx context.Context, route string) { r.restores.Add(ctx, 1, routeOpt(route)) },
 		Crashed:   func(ctx context.Context, route string) { r.crashes.Add(ctx, 1, routeOpt(route)) },
 		Dropped: func(ctx context.Context, route, reason string) {
 			r.dropped.Add(ctx, 1, metric.WithAttributes(keyRoute.String(route), keyReason.String(reason)))

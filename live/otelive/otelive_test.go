@@ -186,6 +186,9 @@ func TestClicksMakeSpansAndMetrics(t *testing.T) {
 	if n := len(tel.ended("templive.mount")); n != 1 {
 		t.Errorf("%d mount spans, want 1", n)
 	}
+	// An event's span ends, and its metrics are recorded, just after its
+	// reply is on its way to the page.
+	waitFor(t, "two event spans", func() bool { return len(tel.ended("templive.event inc")) == 2 })
 	events := tel.ended("templive.event inc")
 	if len(events) != 2 {
 		t.Fatalf("%d spans templive.event inc, want 2; spans: %v", len(events), names(tel.spans.Ended()))
@@ -236,6 +239,7 @@ func TestErrorsCrashesResumesRecoveries(t *testing.T) {
 
 	p.ExpectError(func() { p.Click("#nope") })
 	unknown := []attribute.KeyValue{route, attribute.String("templive.event", "(unknown)"), attribute.Bool("templive.error", true)}
+	waitFor(t, "the unknown event's span", func() bool { return len(tel.ended("templive.event (unknown)")) == 1 })
 	if got := tel.sum(t, "templive.events", unknown...); got != 1 {
 		t.Errorf("templive.events{(unknown), error} = %d, want 1", got)
 	}
@@ -259,6 +263,7 @@ func TestErrorsCrashesResumesRecoveries(t *testing.T) {
 
 	p.ExpectError(func() { p.Click("#boom") })
 	waitSum(t, tel, "templive.crashes", 1)
+	waitFor(t, "the crashed event's span", func() bool { return len(tel.ended("templive.event boom")) == 1 })
 	if s := tel.ended("templive.event boom"); len(s) != 1 || s[0].Status().Code.String() != "Error" {
 		t.Errorf("the crashed event's span: %v", names(tel.spans.Ended()))
 	}
@@ -270,6 +275,19 @@ func waitSum(t *testing.T, tel *telemetry, name string, want int64) {
 	for tel.sum(t, name, route) != want {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s = %d, want %d", name, tel.sum(t, name, route), want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitFor polls cond until it holds, for what happens on the server just
+// after the page has its answer.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -26,7 +26,7 @@ func counterServer(t *testing.T) string {
 func TestLoad(t *testing.T) {
 	u := counterServer(t)
 	res, err := bench.Run(context.Background(), bench.Config{
-		URL: u, Clients: 5, Rate: 200, Duration: 500 * time.Millisecond, Event: "inc",
+		URLs: []string{u}, Clients: 5, Rate: 200, Duration: 500 * time.Millisecond, Event: "inc",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +49,7 @@ func TestLoad(t *testing.T) {
 
 func TestIdle(t *testing.T) {
 	u := counterServer(t)
-	res, err := bench.Run(context.Background(), bench.Config{URL: u, Clients: 20, Idle: true, Hold: 100 * time.Millisecond})
+	res, err := bench.Run(context.Background(), bench.Config{URLs: []string{u}, Clients: 20, Idle: true, Hold: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +60,9 @@ func TestIdle(t *testing.T) {
 
 func TestBadConfig(t *testing.T) {
 	for _, cfg := range []bench.Config{
-		{URL: "ftp://x", Clients: 1, Idle: true},
-		{URL: "http://x/", Clients: 0, Idle: true},
-		{URL: "http://x/", Clients: 1},
+		{URLs: []string{"ftp://x"}, Clients: 1, Idle: true},
+		{URLs: []string{"http://x/"}, Clients: 0, Idle: true},
+		{URLs: []string{"http://x/"}, Clients: 1},
 	} {
 		if _, err := bench.Run(context.Background(), cfg); err == nil {
 			t.Errorf("Run(%+v) = nil error", cfg)
@@ -73,7 +73,7 @@ func TestBadConfig(t *testing.T) {
 func TestNotALivePage(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<p>plain</p>") }))
 	defer srv.Close()
-	res, err := bench.Run(context.Background(), bench.Config{URL: srv.URL, Clients: 2, Idle: true, Hold: time.Millisecond})
+	res, err := bench.Run(context.Background(), bench.Config{URLs: []string{srv.URL}, Clients: 2, Idle: true, Hold: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestLoadLeavesLogFramesOut(t *testing.T) {
 	t.Cleanup(func() { h.Close(); srv.Close() })
 
 	res, err := bench.Run(context.Background(), bench.Config{
-		URL: srv.URL + "/counter", Clients: 5, Rate: 200, Duration: 500 * time.Millisecond, Event: "inc",
+		URLs: []string{srv.URL + "/counter"}, Clients: 5, Rate: 200, Duration: 500 * time.Millisecond, Event: "inc",
 	})
 	if err != nil {
 		t.Fatal(err)

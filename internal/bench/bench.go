@@ -155,7 +155,9 @@ func (r *run) fail(err error) {
 var ErrConfig = errors.New("bench: bad configuration")
 
 func (cfg *Config) check() error {
-	bad := func(format string, a ...any) error { return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, a...)...) }
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, a...)...)
+	}
 	if len(cfg.URLs) == 0 {
 		return bad("-url is required")
 	}

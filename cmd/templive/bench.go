@@ -45,19 +45,19 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 			return cmd
 		}
 	}
-	if !*asJSON {
-		cfg.Progress = func(p bench.Progress) {
-			fmt.Fprintf(stderr, "\r%5.0fs  %-9s connected %d  events %d  errors %d   ", p.Elapsed.Seconds(), p.Phase, p.Connected, p.Events, p.Errors)
-		}
+	// Progress goes to stderr with -json too: a script that drives the
+	// servers waits for the phase it measures in (hold, for one).
+	cfg.Progress = func(p bench.Progress) {
+		fmt.Fprintf(stderr, "\r%5.0fs  %-9s connected %d  events %d  errors %d   ", p.Elapsed.Seconds(), p.Phase, p.Connected, p.Events, p.Errors)
 	}
 	res, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(stderr)
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
-	fmt.Fprintln(stderr)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	row := func(k string, v any) { fmt.Fprintf(tw, "%s\t%v\t\n", k, v) }
 	row("clients", res.Clients)

@@ -51,6 +51,7 @@ func RunChild(ctx context.Context, cfg Config, in io.Reader, out io.Writer) erro
 // child is the parent's side of one child process.
 type child struct {
 	stdin                     io.WriteCloser
+	phase                     atomic.Value // string, the latest progress line's
 	connected, events, errors atomic.Int64
 	res                       *Result
 	err                       error
@@ -100,6 +101,7 @@ func runProcs(ctx context.Context, cfg Config) (Result, error) {
 				case strings.HasPrefix(l, "progress "):
 					f := strings.Fields(l)
 					if len(f) == 5 {
+						ch.phase.Store(f[1])
 						if n := splitFields(strings.Join(f[2:], " ")); len(n) == 3 {
 							ch.connected.Store(n[0])
 							ch.events.Store(n[1])
@@ -148,7 +150,16 @@ func runProcs(ctx context.Context, cfg Config) (Result, error) {
 					p.Events += ch.events.Load()
 					p.Errors += ch.errors.Load()
 				}
+				// The run is in the phase its slowest child is in: a
+				// script that waits for "hold" measures when all hold.
 				p.Phase, p.Elapsed = phase.Load().(string), time.Since(start)
+				if p.Phase != "connect" {
+					for _, ch := range children {
+						if f, _ := ch.phase.Load().(string); phaseOrder(f) < phaseOrder(p.Phase) {
+							p.Phase = f
+						}
+					}
+				}
 				cfg.Progress(p)
 			}
 		}()
@@ -196,6 +207,20 @@ func runProcs(ctx context.Context, cfg Config) (Result, error) {
 		m.addError(err)
 	}
 	return m, nil
+}
+
+// phaseOrder orders the phases of a run; a phase not yet reported
+// comes first.
+func phaseOrder(phase string) int {
+	switch phase {
+	case "connect":
+		return 1
+	case "broadcast":
+		return 2
+	case "load", "hold":
+		return 3
+	}
+	return 0
 }
 
 // firstError returns the first error that is not nil.

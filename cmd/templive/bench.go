@@ -84,7 +84,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 		row("rejoined", rc.Rejoined)
 		row("half rejoined after s", fmt.Sprintf("%.2f", rc.HalfRejoinedS))
 		row("all rejoined after s", fmt.Sprintf("%.2f", rc.AllRejoinedS))
-		row("rejoins per second", strings.Trim(fmt.Sprint(rc.PerSecond), "[]"))
+		row("rejoins per 100 ms", strings.Trim(fmt.Sprint(rc.Per100ms), "[]"))
 	}
 	if res.LogBytesDown > 0 {
 		row("dev log bytes down (not per event)", res.LogBytesDown)

@@ -40,8 +40,9 @@ type Config struct {
 	BroadcastWait time.Duration
 
 	// Reconnect makes a client whose connection drops while held rejoin,
-	// as the browser does: after a delay with full jitter, on the next
-	// page of URLs (another node), with its page's token.
+	// as the browser does: after a delay with full jitter, on another
+	// page of URLs picked at random (another node, as behind a load
+	// balancer), with its page's token.
 	Reconnect bool
 
 	// Procs > 1 runs the clients in Procs child processes, each started
@@ -115,7 +116,7 @@ type Reconnect struct {
 	Rejoined      int     `json:"rejoined"`
 	HalfRejoinedS float64 `json:"half_rejoined_s"` // from the first drop until half the rejoins
 	AllRejoinedS  float64 `json:"all_rejoined_s"`  // from the first drop until the last rejoin
-	PerSecond     []int   `json:"per_second"`      // rejoins in each second after the first drop
+	Per100ms      []int   `json:"per_100ms"`       // rejoins in each 100 ms after the first drop: the rate curve
 }
 
 type run struct {

@@ -103,7 +103,7 @@ func TestReconnect(t *testing.T) {
 		t.Fatalf("reconnect %+v (errors %d: %s), want the 10 pages of node 0 dropped and rejoined", rc, res.Errors, res.FirstError)
 	}
 	sum := 0
-	for _, n := range rc.PerSecond {
+	for _, n := range rc.Per100ms {
 		sum += n
 	}
 	if sum != 10 || rc.AllRejoinedS < rc.HalfRejoinedS {

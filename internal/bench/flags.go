@@ -28,7 +28,7 @@ func (cfg *Config) Flags(fs *flag.FlagSet) {
 		return err
 	})
 	fs.DurationVar(&cfg.BroadcastWait, "broadcast-wait", time.Minute, "how long to wait for every page's broadcast patch")
-	fs.BoolVar(&cfg.Reconnect, "reconnect", false, "while held, rejoin dropped connections on the next -url, with the browser's jittered backoff, and time it")
+	fs.BoolVar(&cfg.Reconnect, "reconnect", false, "while held, rejoin dropped connections on another -url, with the browser's jittered backoff, and time it")
 	fs.IntVar(&cfg.Procs, "procs", 1, "spread the clients over this many child processes (each may hold as many sockets as the open-files limit allows)")
 	fs.BoolVar(&cfg.Child, "child", false, "run as a child process of a run with -procs (stdin and stdout talk to the parent)")
 	fs.IntVar(&cfg.First, "first", 0, "the index of this process's first client in the whole run (set for child processes)")

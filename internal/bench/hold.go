@@ -29,7 +29,7 @@ func backoff(attempt int) time.Duration {
 
 // hold keeps the connections open, beating their hearts as a browser
 // would, for the configured time. With Reconnect, a client whose
-// connection drops rejoins on the next page, as a browser behind a load
+// connection drops rejoins on another page, as a browser behind a load
 // balancer would find another node.
 func (r *run) hold(ctx context.Context, slots []*slot) {
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Hold)
@@ -85,7 +85,11 @@ func (r *run) keep(ctx context.Context, s *slot) {
 				return
 			case <-time.After(backoff(attempt)):
 			}
-			s.page = (s.page + 1) % len(r.cfg.URLs)
+			// Another page at random, as a load balancer picks a node:
+			// a dead node's pages spread over the others.
+			if n := len(r.cfg.URLs); n > 1 {
+				s.page = (s.page + 1 + rand.IntN(n-1)) % n
+			}
 			page := r.cfg.URLs[s.page]
 			nc, err := r.join(ctx, s.dialer, page, c.token)
 			if errors.Is(err, errRefused) { // the browser would load the page again

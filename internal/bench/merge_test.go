@@ -47,7 +47,7 @@ func TestMerge(t *testing.T) {
 		t.Fatalf("broadcast %+v, want 4 received, p50 2 ms, max 100 ms", bc)
 	}
 	rc := m.Reconnect
-	if rc == nil || rc.Dropped != 2 || rc.Rejoined != 2 || !slices.Equal(rc.PerSecond, []int{1, 0, 1}) || rc.HalfRejoinedS != 0.5 || rc.AllRejoinedS != 2 {
+	if rc == nil || rc.Dropped != 2 || rc.Rejoined != 2 || !slices.Equal(rc.Per100ms, []int{0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}) || rc.HalfRejoinedS != 0.5 || rc.AllRejoinedS != 2 {
 		t.Errorf("reconnect %+v, want 2 dropped, 2 rejoined at 0.5 and 2 s", rc)
 	}
 	if m.LatenciesNs != nil || m.ArrivalsNs != nil || m.DropsNs != nil || m.RejoinsNs != nil {

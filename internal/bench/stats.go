@@ -105,7 +105,7 @@ func (r *Result) setReconnect(drops, rejoins []int64) {
 	slices.Sort(rejoins)
 	rc := &Reconnect{Dropped: len(drops), Rejoined: len(rejoins)}
 	first := drops[0]
-	rc.PerSecond = curve(rejoins, first, time.Second)
+	rc.Per100ms = curve(rejoins, first, 100*time.Millisecond)
 	if len(rejoins) > 0 {
 		rc.AllRejoinedS = float64(rejoins[len(rejoins)-1]-first) / float64(time.Second)
 		half := rejoins[(len(rejoins)-1)/2]

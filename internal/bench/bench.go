@@ -218,31 +218,39 @@ func runOne(ctx context.Context, cfg Config, ready func(context.Context)) Result
 	stopProgress := r.progress(ctx, start)
 	defer stopProgress()
 
-	// Connect everyone first, a few at a time, as a crowd arriving.
+	// Connect everyone first, a few at a time, as a crowd arriving. Hearts
+	// beat from the first connection on: a server closes a connection
+	// that stays silent for long (live.Options.IdleTimeout), and a big
+	// crowd takes a while to arrive.
 	slots := make([]*slot, cfg.Clients)
+	for i := range slots {
+		n := cfg.First + i
+		page := n % len(cfg.URLs)
+		slots[i] = &slot{page: page, dialer: dialerFor(cfg.URLs[page], n)}
+	}
+	stopBeats := r.heartbeats(ctx, slots)
+	defer stopBeats()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 64)
-	for i := range slots {
+	for _, s := range slots {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			n := cfg.First + i
-			s := &slot{page: n % len(cfg.URLs), dialer: dialerFor(cfg.URLs[n%len(cfg.URLs)], n)}
 			c, err := r.connect(ctx, s.dialer, cfg.URLs[s.page])
 			if err != nil {
 				r.fail(err)
 				return
 			}
 			s.c.Store(c)
-			slots[i] = s
 			r.connected.Add(1)
 		}()
 	}
 	wg.Wait()
-	live := slices.DeleteFunc(slots, func(s *slot) bool { return s == nil })
+	live := slices.DeleteFunc(slots, func(s *slot) bool { return s.c.Load() == nil })
 	defer func() {
+		stopBeats() // before the connections close: no write to a closed one
 		for _, s := range live {
 			s.c.Load().close()
 		}

@@ -131,6 +131,9 @@ func (c *client) readLoop(r *run) {
 			r.logBytes.Add(int64(len(data)))
 			continue
 		}
+		if string(data) == "[2]" { // a heartbeat's answer: not the event's
+			continue
+		}
 		r.bytesDown.Add(int64(len(data)))
 		// A patch the server started itself: [1,ops].
 		if len(data) > 2 && data[1] == '0'+protocol.KindPatch && data[2] == ',' && c.armed.Load() {
@@ -215,6 +218,7 @@ func dialerFor(page string, n int) *net.Dialer {
 		return d
 	}
 	d.LocalAddr = &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+(n/perSource)%250))}
+	d.Control = bindNoPort
 	return d
 }
 

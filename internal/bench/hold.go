@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // heartbeatEvery is the browser client's heartbeat interval (js/src/socket.js).
@@ -27,8 +29,8 @@ func backoff(attempt int) time.Duration {
 	return rand.N(bound)
 }
 
-// hold keeps the connections open, beating their hearts as a browser
-// would, for the configured time. With Reconnect, a client whose
+// hold keeps the connections open for the configured time (their hearts
+// beat all the run long: see heartbeats). With Reconnect, a client whose
 // connection drops rejoins on another page, as a browser behind a load
 // balancer would find another node.
 func (r *run) hold(ctx context.Context, slots []*slot) {
@@ -44,27 +46,44 @@ func (r *run) hold(ctx context.Context, slots []*slot) {
 			}()
 		}
 	}
-	t := time.NewTicker(heartbeatEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			wg.Wait()
-			return
-		case <-t.C:
+	<-ctx.Done()
+	wg.Wait()
+}
+
+// heartbeats beats the heart of every connected client every
+// heartbeatEvery, as the browser does, until the returned stop is called
+// (it may be called more than once).
+func (r *run) heartbeats(ctx context.Context, slots []*slot) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(heartbeatEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
 			for _, s := range slots {
 				c := s.c.Load()
+				if c == nil {
+					continue // not connected (yet)
+				}
 				select {
 				case <-c.done:
 					continue // dropped: a rejoin is on its way, or not asked for
 				default:
 				}
-				if err := c.write(ctx, r, heartbeat); err != nil && ctx.Err() == nil {
+				// Not counted in the bytes per event, nor their answers.
+				if err := c.ws.Write(ctx, websocket.MessageText, heartbeat); err != nil && ctx.Err() == nil {
 					r.fail(err)
 				}
 			}
 		}
-	}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // keep rejoins s each time its connection drops, until ctx ends.

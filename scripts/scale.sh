@@ -6,7 +6,8 @@
 # CLIENTS /chat pages over them with `templive bench` in PROCS processes,
 # and reports:
 #   - RSS per connection per node (VmRSS from /proc/PID/status, held minus
-#     before, over the node's established connections);
+#     before, over the node's established connections), once all have
+#     joined and again after the idle minute;
 #   - the fan-out of one chat message to every page (bench's broadcast);
 #   - CPU per 1,000 idle pages over IDLE_S seconds (utime+stime from
 #     /proc/PID/stat), the pages beating their hearts as browsers do;
@@ -100,6 +101,15 @@ for ((i = 0; i < NODES; i++)); do
 done
 awk -v d="$sum" -v hz="$hz" -v s="$IDLE_S" -v n="$total" \
 	'BEGIN { pct = d / hz / s * 100; printf "all nodes: %.2f%% of a core for %d pages: %.3f%% of a core per 1,000 idle pages\n", pct, n, (n ? pct / n * 1000 : 0) }'
+echo
+echo "RSS after the idle minute (views idle past live.Options.HibernateAfter let go of their trees):"
+for ((i = 0; i < NODES; i++)); do
+	held=$(rss_kb "${pids[i]}")
+	n=$(conns $((BASE_PORT + i)))
+	per=0
+	((n > 0)) && per=$(((held - base[i]) * 1024 / n))
+	printf "node %d: %6d pages, RSS %d KB, %d B per page\n" "$i" "$n" "$held" "$per"
+done
 echo "load average during: $load0 .. $(cut -d' ' -f1 /proc/loadavg)"
 
 last=$((NODES - 1))

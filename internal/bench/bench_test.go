@@ -2,10 +2,13 @@ package bench_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,10 +66,41 @@ func TestBadConfig(t *testing.T) {
 		{URLs: []string{"ftp://x"}, Clients: 1, Idle: true},
 		{URLs: []string{"http://x/"}, Clients: 0, Idle: true},
 		{URLs: []string{"http://x/"}, Clients: 1},
+		{Clients: 1, Idle: true},
+		{URLs: []string{"http://x/", "ftp://y"}, Clients: 2, Idle: true},
+		{URLs: []string{"http://x/"}, Clients: 4, Idle: true, Procs: 2}, // no way to start them
+		{URLs: []string{"http://x/"}, Clients: 1, Idle: true, Procs: 2, Spawn: func([]string) *exec.Cmd { return exec.Command("false") }},
 	} {
-		if _, err := bench.Run(context.Background(), cfg); err == nil {
-			t.Errorf("Run(%+v) = nil error", cfg)
+		if _, err := bench.Run(context.Background(), cfg); !errors.Is(err, bench.ErrConfig) {
+			t.Errorf("Run(%+v) = %v, want ErrConfig", cfg, err)
 		}
+	}
+}
+
+// TestChildrenThatCannotStart: a run whose child processes cannot start
+// says so, and leaves none behind.
+func TestChildrenThatCannotStart(t *testing.T) {
+	_, err := bench.Run(context.Background(), bench.Config{
+		URLs: []string{"http://127.0.0.1:1/"}, Clients: 4, Idle: true, Procs: 2,
+		Spawn: func(args []string) *exec.Cmd { return exec.Command("/nonexistent/templive", args...) },
+	})
+	if err == nil || !strings.Contains(err.Error(), "starting child process") {
+		t.Errorf("err = %v, want one about starting the children", err)
+	}
+}
+
+// TestChildThatFails: a child that exits without a result is an error of
+// the run, counted, not a silent share of zeros.
+func TestChildThatFails(t *testing.T) {
+	res, err := bench.Run(context.Background(), bench.Config{
+		URLs: []string{"http://127.0.0.1:1/"}, Clients: 4, Idle: true, Procs: 2,
+		Spawn: func(args []string) *exec.Cmd { return exec.Command("false") },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Errors != 2 || res.Connected != 0 || !strings.Contains(res.FirstError, "child process") || !strings.Contains(res.FirstError, "exit status 1") {
+		t.Errorf("%+v, want the 2 children's failures", res)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,8 +62,17 @@ type child struct {
 // they measured.
 func runProcs(ctx context.Context, cfg Config) (Result, error) {
 	children := make([]*child, cfg.Procs)
+	cmds := make([]*exec.Cmd, 0, cfg.Procs)
+
 	ready := make(chan int, cfg.Procs) // a child's index when it is ready, or -1 when it ended before
 	var readers sync.WaitGroup
+	abort := func(err error) (Result, error) { // the children started so far go
+		for _, cmd := range cmds {
+			cmd.Process.Kill()
+		}
+		readers.Wait()
+		return Result{}, err
+	}
 	first := cfg.First
 	for i := range children {
 		share := cfg
@@ -78,15 +88,16 @@ func runProcs(ctx context.Context, cfg Config) (Result, error) {
 		}
 		stdin, err := cmd.StdinPipe()
 		if err != nil {
-			return Result{}, err
+			return abort(err)
 		}
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
-			return Result{}, err
+			return abort(err)
 		}
 		if err := cmd.Start(); err != nil {
-			return Result{}, fmt.Errorf("bench: starting child process: %w", err)
+			return abort(fmt.Errorf("bench: starting child process: %w", err))
 		}
+		cmds = append(cmds, cmd)
 		ch := &child{stdin: stdin}
 		children[i] = ch
 		readers.Add(1)
@@ -114,18 +125,26 @@ func runProcs(ctx context.Context, cfg Config) (Result, error) {
 				case strings.HasPrefix(l, "{"):
 					var res Result
 					if err := json.Unmarshal([]byte(l), &res); err != nil {
-						ch.err = fmt.Errorf("bench: child %d: %w", i, err)
+						ch.err = fmt.Errorf("bench: child process %d: its result: %w", i, err)
 					} else {
 						ch.res = &res
 					}
 				}
 			}
-			ch.err = firstError(ch.err, cmd.Wait())
+			if err := cmd.Wait(); err != nil {
+				ch.err = firstError(ch.err, fmt.Errorf("bench: child process %d: %w", i, err))
+			}
 			if !sawReady {
 				ready <- -1
 			}
 		}()
 	}
+
+	defer context.AfterFunc(ctx, func() { // interrupted: so are the children, which report what they have
+		for _, cmd := range cmds {
+			cmd.Process.Signal(os.Interrupt)
+		}
+	})()
 
 	start := time.Now()
 	var phase atomic.Value

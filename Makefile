@@ -18,7 +18,7 @@ MODULES   := . live/natspubsub internal/demo cmd e2e
 # tool prints the path of a pinned tool's binary, building it if needed.
 tool = $$(cd tools && GOWORK=off $(GO) tool -n $(1))
 
-.PHONY: all test deps chromium node_modules generate js fresh vet lint gotest fuzz jstest first-app new-app user-graph bench demo clean
+.PHONY: all test deps chromium node_modules generate js fresh vet lint gotest fuzz jstest first-app new-app user-graph bench scale demo clean
 
 all: generate js
 
@@ -120,6 +120,14 @@ bench:
 	$$bin bench -url http://127.0.0.1:18098/counter -clients $(IDLE_CLIENTS) -idle -hold 40s & bpid=$$!; sleep 30; \
 	held=$$(awk '/VmRSS/{print $$2}' /proc/$$pid/status); wait $$bpid; \
 	echo "server RSS per idle connection: $$(( (held - base) * 1024 / $(IDLE_CLIENTS) )) bytes"; kill $$pid
+
+# Many pages over several demo nodes joined by NATS, clients in several
+# processes: RSS per connection per node, the fan-out of one message to
+# every page, CPU per 1,000 idle pages, the reconnect curve after a node is
+# killed. Not part of test: it takes minutes and most of the machine.
+# NODES, CLIENTS, PROCS, IDLE_S scale it (scripts/scale.sh).
+scale:
+	./scripts/scale.sh
 
 demo:
 	$(GO) run ./cmd/templive-demo

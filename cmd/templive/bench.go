@@ -7,44 +7,57 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
+	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/templive/templive/internal/bench"
 )
 
-// benchCmd runs the load or idle benchmark against a live page.
+// benchCmd runs the load, idle, broadcast or reconnect benchmark against
+// live pages.
 func benchCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("templive bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg bench.Config
-	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080/counter", "the live page to load")
-	fs.IntVar(&cfg.Clients, "clients", 100, "live connections to open")
-	fs.Float64Var(&cfg.Rate, "rate", 100, "events per second, all clients together (load mode)")
-	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to send events (load mode)")
-	fs.StringVar(&cfg.Event, "event", "inc", "the event to send (load mode)")
-	fs.BoolVar(&cfg.Idle, "idle", false, "idle mode: open, join and hold the connections")
-	fs.DurationVar(&cfg.Hold, "hold", 10*time.Second, "how long to hold idle connections")
+	cfg.Flags(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !*asJSON {
-		cfg.Progress = func(p bench.Progress) {
-			fmt.Fprintf(stderr, "\r%5.0fs  connected %d  events %d  errors %d   ", p.Elapsed.Seconds(), p.Connected, p.Events, p.Errors)
-		}
+	if len(cfg.URLs) == 0 {
+		cfg.URLs = []string{"http://127.0.0.1:8080/counter"}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if cfg.Child {
+		return bench.RunChild(ctx, cfg, os.Stdin, stdout)
+	}
+	if cfg.Procs > 1 {
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		cfg.Spawn = func(args []string) *exec.Cmd {
+			cmd := exec.Command(self, append([]string{"bench"}, args...)...)
+			cmd.Stderr = stderr
+			return cmd
+		}
+	}
+	// Progress goes to stderr with -json too: a script that drives the
+	// servers waits for the phase it measures in (hold, for one).
+	cfg.Progress = func(p bench.Progress) {
+		fmt.Fprintf(stderr, "\r%5.0fs  %-9s connected %d  events %d  errors %d   ", p.Elapsed.Seconds(), p.Phase, p.Connected, p.Events, p.Errors)
+	}
 	res, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(stderr)
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
-	fmt.Fprintln(stderr)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	row := func(k string, v any) { fmt.Fprintf(tw, "%s\t%v\t\n", k, v) }
 	row("clients", res.Clients)
@@ -58,6 +71,20 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 		row("max ms", fmt.Sprintf("%.2f", res.Maxms))
 		row("bytes up/event", fmt.Sprintf("%.1f", res.BytesUpPerEvent))
 		row("bytes down/event", fmt.Sprintf("%.1f", res.BytesDownPerEvent))
+	}
+	if b := res.Broadcast; b != nil {
+		row("broadcast received", b.Received)
+		row("broadcast p50 ms", fmt.Sprintf("%.2f", b.P50ms))
+		row("broadcast p90 ms", fmt.Sprintf("%.2f", b.P90ms))
+		row("broadcast p99 ms", fmt.Sprintf("%.2f", b.P99ms))
+		row("broadcast max ms", fmt.Sprintf("%.2f", b.Maxms))
+	}
+	if rc := res.Reconnect; rc != nil {
+		row("dropped", rc.Dropped)
+		row("rejoined", rc.Rejoined)
+		row("half rejoined after s", fmt.Sprintf("%.2f", rc.HalfRejoinedS))
+		row("all rejoined after s", fmt.Sprintf("%.2f", rc.AllRejoinedS))
+		row("rejoins per 100 ms", strings.Trim(fmt.Sprint(rc.Per100ms), "[]"))
 	}
 	if res.LogBytesDown > 0 {
 		row("dev log bytes down (not per event)", res.LogBytesDown)

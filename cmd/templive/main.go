@@ -5,8 +5,8 @@
 //	                                            rebuild and restart the app in . on every change
 //	templive demo  [-addr 127.0.0.1:8080] [-dev]   serve every example on one port
 //	templive diff  OLD.html NEW.html              print the patch ops between two renders and their size
-//	templive bench -url URL [-clients N] [-rate R -duration D -event NAME | -idle -hold D] [-json]
-//	                                            measure a live page under load
+//	templive bench -url URL [-url URL2 ...] [-clients N] [-procs P] [-rate R -duration D -event NAME | -idle -hold D [-reconnect]] [-broadcast EVENT -values Q] [-json]
+//	                                            measure live pages under load
 //
 // Several demo instances share their chat rooms through NATS: -nats-serve
 // HOST:PORT starts an embedded NATS server there, -nats nats://HOST:PORT
@@ -33,6 +33,9 @@ const usage = `usage:
   templive diff OLD.html NEW.html              print the patch ops between two renders and their size
   templive bench -url URL [-clients N] [-rate R -duration D -event NAME | -idle -hold D] [-json]
                                                measure a live page under load
+  templive bench -url URL -url URL2 ... -procs P -broadcast EVENT -values Q -idle -reconnect
+                                               several nodes, clients in P processes; a
+                                               broadcast's fan-out; rejoins after a node dies
 
   templive COMMAND -h                          a command's flags
 

@@ -2,10 +2,13 @@ package bench_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,7 +29,7 @@ func counterServer(t *testing.T) string {
 func TestLoad(t *testing.T) {
 	u := counterServer(t)
 	res, err := bench.Run(context.Background(), bench.Config{
-		URL: u, Clients: 5, Rate: 200, Duration: 500 * time.Millisecond, Event: "inc",
+		URLs: []string{u}, Clients: 5, Rate: 200, Duration: 500 * time.Millisecond, Event: "inc",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +52,7 @@ func TestLoad(t *testing.T) {
 
 func TestIdle(t *testing.T) {
 	u := counterServer(t)
-	res, err := bench.Run(context.Background(), bench.Config{URL: u, Clients: 20, Idle: true, Hold: 100 * time.Millisecond})
+	res, err := bench.Run(context.Background(), bench.Config{URLs: []string{u}, Clients: 20, Idle: true, Hold: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,20 +63,51 @@ func TestIdle(t *testing.T) {
 
 func TestBadConfig(t *testing.T) {
 	for _, cfg := range []bench.Config{
-		{URL: "ftp://x", Clients: 1, Idle: true},
-		{URL: "http://x/", Clients: 0, Idle: true},
-		{URL: "http://x/", Clients: 1},
+		{URLs: []string{"ftp://x"}, Clients: 1, Idle: true},
+		{URLs: []string{"http://x/"}, Clients: 0, Idle: true},
+		{URLs: []string{"http://x/"}, Clients: 1},
+		{Clients: 1, Idle: true},
+		{URLs: []string{"http://x/", "ftp://y"}, Clients: 2, Idle: true},
+		{URLs: []string{"http://x/"}, Clients: 4, Idle: true, Procs: 2}, // no way to start them
+		{URLs: []string{"http://x/"}, Clients: 1, Idle: true, Procs: 2, Spawn: func([]string) *exec.Cmd { return exec.Command("false") }},
 	} {
-		if _, err := bench.Run(context.Background(), cfg); err == nil {
-			t.Errorf("Run(%+v) = nil error", cfg)
+		if _, err := bench.Run(context.Background(), cfg); !errors.Is(err, bench.ErrConfig) {
+			t.Errorf("Run(%+v) = %v, want ErrConfig", cfg, err)
 		}
+	}
+}
+
+// TestChildrenThatCannotStart: a run whose child processes cannot start
+// says so, and leaves none behind.
+func TestChildrenThatCannotStart(t *testing.T) {
+	_, err := bench.Run(context.Background(), bench.Config{
+		URLs: []string{"http://127.0.0.1:1/"}, Clients: 4, Idle: true, Procs: 2,
+		Spawn: func(args []string) *exec.Cmd { return exec.Command("/nonexistent/templive", args...) },
+	})
+	if err == nil || !strings.Contains(err.Error(), "starting child process") {
+		t.Errorf("err = %v, want one about starting the children", err)
+	}
+}
+
+// TestChildThatFails: a child that exits without a result is an error of
+// the run, counted, not a silent share of zeros.
+func TestChildThatFails(t *testing.T) {
+	res, err := bench.Run(context.Background(), bench.Config{
+		URLs: []string{"http://127.0.0.1:1/"}, Clients: 4, Idle: true, Procs: 2,
+		Spawn: func(args []string) *exec.Cmd { return exec.Command("false") },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Errors != 2 || res.Connected != 0 || !strings.Contains(res.FirstError, "child process") || !strings.Contains(res.FirstError, "exit status 1") {
+		t.Errorf("%+v, want the 2 children's failures", res)
 	}
 }
 
 func TestNotALivePage(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<p>plain</p>") }))
 	defer srv.Close()
-	res, err := bench.Run(context.Background(), bench.Config{URL: srv.URL, Clients: 2, Idle: true, Hold: time.Millisecond})
+	res, err := bench.Run(context.Background(), bench.Config{URLs: []string{srv.URL}, Clients: 2, Idle: true, Hold: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +132,7 @@ func TestLoadLeavesLogFramesOut(t *testing.T) {
 	t.Cleanup(func() { h.Close(); srv.Close() })
 
 	res, err := bench.Run(context.Background(), bench.Config{
-		URL: srv.URL + "/counter", Clients: 5, Rate: 200, Duration: 500 * time.Millisecond, Event: "inc",
+		URLs: []string{srv.URL + "/counter"}, Clients: 5, Rate: 200, Duration: 500 * time.Millisecond, Event: "inc",
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -11,8 +11,15 @@ import (
 )
 
 // TestMain fails the run if a test leaves a goroutine behind (the dev
-// proxy's streams, a slow connection's reader).
-func TestMain(m *testing.M) { livetest.Main(m) }
+// proxy's streams, a slow connection's reader). With asMain set, the test
+// binary is the templive command, for the processes the scale test starts.
+func TestMain(m *testing.M) {
+	if os.Getenv(asMain) == "1" {
+		main()
+		os.Exit(0)
+	}
+	livetest.Main(m)
+}
 
 // TestUsageListsEveryCommand: the usage names each command run knows.
 func TestUsageListsEveryCommand(t *testing.T) {

@@ -17,17 +17,9 @@ import (
 )
 
 // asMain, in the environment, makes the test binary run as the templive
-// command: the scale test starts demo nodes and bench child processes from
-// it, as real processes.
+// command (TestMain, main_test.go): the scale test starts demo nodes and
+// bench child processes from it, as real processes.
 const asMain = "TEMPLIVE_TEST_AS_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(asMain) == "1" {
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
 
 func freeAddr(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -98,10 +90,12 @@ func TestScaleSmall(t *testing.T) {
 	n2, p2 := startNode(t, "-nats", "nats://"+natsAddr)
 	t.Setenv(asMain, "1") // the bench's children are this binary too
 
+	// The node dies as the hold starts; its pages have the rest of the hold
+	// to rejoin, generous for a loaded machine (backoff is at most 5 s).
 	stderr := &watch{text: "hold", fn: func() { n2.Process.Kill() }}
 	var stdout bytes.Buffer
 	err := run([]string{"bench", "-url", p0, "-url", p1, "-url", p2, "-clients", "300", "-procs", "2",
-		"-idle", "-hold", "10s", "-reconnect", "-broadcast", "send", "-values", "message=hello+everyone", "-json"}, &stdout, stderr)
+		"-idle", "-hold", "20s", "-reconnect", "-broadcast", "send", "-values", "message=hello+everyone", "-json"}, &stdout, stderr)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr.buf.String())
 	}

@@ -140,6 +140,7 @@ func startIdleClients(b *testing.B, url string, n int) (stop func()) {
 		if sc.Text() == "ready" {
 			return stop
 		}
+		b.Log(sc.Text())
 	}
 	stop()
 	b.Fatal("the client process ended before its pages joined")

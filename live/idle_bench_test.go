@@ -21,6 +21,7 @@ import (
 
 	"github.com/templive/templive/examples/chat"
 	"github.com/templive/templive/examples/counter"
+	"github.com/templive/templive/examples/layout"
 	"github.com/templive/templive/live"
 )
 
@@ -33,8 +34,10 @@ const (
 
 // BenchmarkIdleMemory reports what an idle live page costs the server:
 // heap-B/conn (HeapInuse, spans in use), alloc-B/conn (HeapAlloc, live
-// objects), stack-B/conn (StackInuse) and goroutines/conn,
-// once its view rests. The pages are real WebSockets over loopback, held by
+// objects), allocated-B/conn (TotalAlloc: garbage included, what drives
+// the GC and so RSS while pages join), stack-B/conn (StackInuse) and goroutines/conn,
+// once its view rests. The views are the demo's counter and chat, in the
+// demo's layout. The pages are real WebSockets over loopback, held by
 // a second process (this test binary, running TestIdleClients), so that
 // nothing of the clients is counted. Run it with
 //
@@ -61,12 +64,12 @@ func BenchmarkIdleMemory(b *testing.B) {
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) {
 			h := live.NewHandler(pg.newView, &live.Options{
-				HibernateAfter: 100 * time.Millisecond,
-				Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+				HibernateAfter: 100 * time.Millisecond, Layout: layout.For(pg.name),
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			})
 			srv := httptest.NewServer(h)
 			defer func() { h.Close(); srv.Close() }()
-			var heap, alloc, stack, gs float64
+			var heap, alloc, total, stack, gs float64
 			for b.Loop() {
 				var before, after runtime.MemStats
 				runtime.GC()
@@ -90,12 +93,14 @@ func BenchmarkIdleMemory(b *testing.B) {
 				}
 				stop()
 				heap = float64(int64(after.HeapInuse)-int64(before.HeapInuse)) / float64(n)
+				total = float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
 				alloc = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(n)
 				stack = float64(int64(after.StackInuse)-int64(before.StackInuse)) / float64(n)
 				gs = float64(g1-g0) / float64(n)
 			}
 			b.ReportMetric(heap, "heap-B/conn")
 			b.ReportMetric(alloc, "alloc-B/conn")
+			b.ReportMetric(total, "allocated-B/conn")
 			b.ReportMetric(stack, "stack-B/conn")
 			b.ReportMetric(gs, "goroutines/conn")
 		})

@@ -2,6 +2,8 @@ package live
 
 import (
 	"bufio"
+	"bytes"
+	"io"
 	"net"
 	"net/http"
 )
@@ -48,12 +50,18 @@ func (w *smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		c.Close()
 		return nil, nil, err
 	}
-	r := brw.Reader
-	if r.Buffered() == 0 {
-		// What the client sent after the request is already in
-		// net/http's reader; without it, a small one reads from the
-		// connection.
-		r = bufio.NewReaderSize(c, connBufferSize)
+	// A small reader, even when net/http's already holds what the client
+	// sent after the request (its first frame, racing the 101 on a fast
+	// link): those bytes move to the small reader's buffer, where
+	// coder/websocket looks for them, and net/http's 4 KiB buffer is let
+	// go instead of being kept for the connection's whole life.
+	r := bufio.NewReaderSize(c, connBufferSize)
+	if n := brw.Reader.Buffered(); n > 0 {
+		early, _ := brw.Reader.Peek(n)
+		r.Reset(io.MultiReader(bytes.NewReader(early), c))
+		if _, err := r.Peek(n); err != nil {
+			r = brw.Reader // more than the small buffer holds: keep net/http's
+		}
 	}
 	w.conn = c
 	return c, bufio.NewReadWriter(r, bufio.NewWriterSize(c, connBufferSize)), nil

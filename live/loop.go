@@ -78,6 +78,10 @@ func (s *session) hibernate() {
 	}
 	s.doc.Compact()
 	s.ops = nil
+	if s.rest != nil {
+		s.rest.Stop() // it has fired: a view at rest need not keep it
+		s.rest = nil
+	}
 	s.resting.Store(true)
 }
 

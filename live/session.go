@@ -41,8 +41,7 @@ type session struct {
 	running atomic.Bool
 
 	liveMu   sync.Mutex
-	live     bool     // the loop runs: the view was adopted or mounted on join
-	deferred []func() // whenLive work waiting for that
+	deferred []func() // whenLive work waiting for live (below)
 
 	cleanupMu sync.Mutex
 	cleanups  []func() // run once when the view ends: timers, tasks, subscriptions
@@ -50,31 +49,35 @@ type session struct {
 	subs      viewSubs // the view's PubSub topics (pubsub.go)
 	work      workers  // the view's async tasks and timers (async.go)
 	upOnce    sync.Once
+	resting   atomic.Bool             // the loop's (here to fill upOnce's word): at rest, its Doc compacted
 	ups       *uploads                // the view's file uploads (upload_state.go)
 	upsReady  atomic.Pointer[uploads] // ups, for the connection's reader
 
 	// The loop's: owned by the holder of running.
 	doc       *htmldiff.Doc // the last render, as the client has it
 	connected bool
-	recovered bool            // mounted on join: the page's DOM is from another life
-	restored  bool            // restored on join from a snapshot (snapshot.go)
+	recovered bool // mounted on join: the page's DOM is from another life
+	restored  bool // restored on join from a snapshot (snapshot.go)
+	answering bool // HandleEvent runs: Reply may set answer
+	left      bool // the page was sent away: its connection's end ends the view
+	counted   bool // Observer.Views heard of the view (run)
+	// liveMu's, beside the loop's flags so that the struct has no holes
+	// and, with its 8-byte malloc header, fits the 640-byte size class
+	// (idle memory, BenchmarkIdleMemory).
+	live      bool            // the loop runs: the view was adopted or mounted on join
 	cur       *wsConn         // the attached connection, or nil
 	sent      uint64          // patch-carrying frames sent since the page loaded
 	lastRef   uint64          // the newest event ref handled
-	coalesced int             // message updates put off while a burst is handled
+	coalesced int32           // message updates put off while a burst is handled
+	joins     int32           // connections attached so far: after the first, a resume
 	expiry    *time.Timer     // ends the view if no connection resumes it
 	rest      *time.Timer     // puts the view at rest after HibernateAfter of quiet
-	resting   atomic.Bool     // at rest: its Doc is compacted (read by tests)
 	ops       []htmldiff.Op   // reused by every diff
 	pushes    []pushed        // events for the page, sent with the next frame (push.go)
-	answering bool            // HandleEvent runs: Reply may set answer
 	answer    []byte          // the Reply to the event being handled
 	redirect  string          // where a callback sends the page (redirect.go)
-	left      bool            // the page was sent away: its connection's end ends the view
 	pageURL   string          // the page's URL, from its join (auth.go)
 	octx      context.Context // the Observer's context for the event handled, or nil
-	joins     int             // connections attached so far: after the first, a resume
-	counted   bool            // Observer.Views heard of the view (run)
 	comps     components      // the view's stateful components (component.go)
 	nav       navState        // the page's URL, title and flash (navigate.go)
 }

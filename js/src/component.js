@@ -10,7 +10,8 @@ export function targetOf(el) {
   if (t == null) return "";
   if (t.trim()) return t.trim();
   const c = el.closest(`[${ATTR_COMPONENT}]`);
-  if (c && c.id) return c.id;
+  const id = c && c.getAttribute("id"); // not c.id: a form's field named id shadows it
+  if (id) return id;
   // Sent to the view, which will most likely answer "unknown event".
   console.warn("templive: live-target on an element in no component", el);
   return "";

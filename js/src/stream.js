@@ -34,8 +34,10 @@ export function batchOf(el, mode) {
   }
   const at = m.a && typeof m.a === "object" ? m.a : {};
   const items = Array.from(el.children).map((c, k) => {
-    const p = mode === UPDATE_PREPEND ? k : Number.isInteger(at[c.id]) && c.id ? at[c.id] : -1;
-    return [c.id, p, [c]];
+    // The id attribute, not c.id: a form item's field named id shadows it.
+    const id = c.getAttribute("id") || "";
+    const p = mode === UPDATE_PREPEND ? k : Number.isInteger(at[id]) && id ? at[id] : -1;
+    return [id, p, [c]];
   });
   return {
     reset: m.r === true,
@@ -103,7 +105,7 @@ function childById(box, id) {
     const c = box.ownerDocument.getElementById(id);
     if (c && c.parentNode === box) return c;
   }
-  for (const c of box.children) if (c.id === id) return c;
+  for (const c of box.children) if (c.getAttribute("id") === id) return c;
   return null;
 }
 

@@ -166,8 +166,9 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveLive accepts the WebSocket, reads the join, and adopts or mounts the
-// view. A goroutine of the connection's own then serves it until it ends,
-// and this one returns: net/http lets go of what it kept for the request.
+// view. This goroutine returns as soon as the connection waits for the
+// client (it parks: park.go), or hands it to one of its own where it cannot
+// park: either way net/http lets go of what it kept for the request.
 func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
 	rw, sb := withSmallBuffers(w)
 	ws, err := websocket.Accept(rw, r, &websocket.AcceptOptions{OriginPatterns: h.opts.OriginPatterns})
@@ -176,13 +177,14 @@ func (h *Handler) serveLive(w http.ResponseWriter, r *http.Request) {
 		return // Accept has written the HTTP error
 	}
 	ws.SetReadLimit(h.opts.ReadLimit)
-	h.runConn(r, newWSConn(h, ws, sb.conn), true)
+	c := newWSConn(h, ws, sb.conn)
+	c.pk = sb.pk
+	h.runConn(r, c, true)
 }
 
-// runConn reads c's join, attaches it to its view and serves it until it
-// ends: on a goroutine of its own if detach (a WebSocket: net/http lets
-// go of the request), else on this one (the fallback stream, whose
-// response is the connection).
+// runConn reads c's join, attaches it to its view and serves it: on a
+// goroutine of its own if detach (a WebSocket that cannot park: net/http
+// lets go of the request), else on this one.
 func (h *Handler) runConn(r *http.Request, c *wsConn, detach bool) {
 	served := false
 	defer func() {
@@ -222,16 +224,14 @@ func (h *Handler) runConn(r *http.Request, c *wsConn, detach bool) {
 	// What the connection logs keeps the request's values (the app's
 	// middleware may have put a request ID there), not its end.
 	ctx := context.WithoutCancel(r.Context())
-	served = true
-	if !detach {
-		defer c.wait()
+	served = true // serve ends the connection
+	if !detach || c.pk != nil {
+		// The fallback stream's response is the connection; a
+		// connection that parks returns as soon as it waits.
 		c.serve(ctx, s, join)
 		return
 	}
-	go func() {
-		defer c.wait()
-		c.serve(ctx, s, join)
-	}()
+	go c.serve(ctx, s, join)
 }
 
 // reloadError is a join the client cannot recover from but by reloading.

@@ -23,6 +23,7 @@ type smallBuffers struct {
 	http.ResponseWriter
 	hj   http.Hijacker
 	conn net.Conn
+	pk   *parking // how the connection parks while idle (park.go), or nil
 }
 
 // withSmallBuffers wraps w when it, or a writer it wraps (Unwrap), can be
@@ -62,6 +63,9 @@ func (w *smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		if _, err := r.Peek(n); err != nil {
 			r = brw.Reader // more than the small buffer holds: keep net/http's
 		}
+	}
+	if w.pk = newParking(c, r); w.pk != nil {
+		c = &parkConn{Conn: c, pk: w.pk}
 	}
 	w.conn = c
 	return c, bufio.NewReadWriter(r, bufio.NewWriterSize(c, connBufferSize)), nil

@@ -44,6 +44,8 @@ type wsConn struct {
 	dead    bool          // the connection is over: frames are dropped and no writer starts
 	logRoom chan struct{} // closed when the log frame is taken, for the console waiting
 
+	pk       *parking          // parks the reader while idle (park.go), or nil
+	rs       readState         // the reader's, kept while it is parked
 	chunkBuf []byte            // the reader's: upload chunks land here (upload_wire.go)
 	flash    map[string]string // handed from a view to the one the page navigates to (navigate.go)
 	console  *consolePage      // the dev console's share of this connection, if on
@@ -84,7 +86,9 @@ func (c *wsConn) readJoin(ctx context.Context) (*protocol.Join, error) {
 	return msg.Join, nil
 }
 
-// serve attaches the connection to s and reads until the connection ends.
+// serve attaches the connection to s and reads until the connection
+// ends, then ends it; or until it is idle and parks, when another
+// goroutine takes over once there is something to read (park.go).
 func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 	c.route = s.route
 	s.run()
@@ -92,25 +96,57 @@ func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 	if !s.post(c.ctx, attachMsg{c: c, join: join}) {
 		s.served(c)
 		c.fail(websocket.StatusTryAgainLater, "view ended")
+		c.wait()
 		return
 	}
-	s = c.readLoop(ctx, s) // the page may have navigated to another view
-	s.served(c)
-	s.post(context.Background(), detachMsg{c})
+	c.rs = readState{ctx: ctx, s: s, limit: newRateLimiter(c.h.opts.EventRate, c.h.opts.EventBurst, time.Now())}
+	c.read()
 }
 
-// readLoop reads the client's frames for view s until the connection ends,
-// and returns the view it serves then.
-func (c *wsConn) readLoop(ctx context.Context, s *session) *session {
-	limit := newRateLimiter(c.h.opts.EventRate, c.h.opts.EventBurst, time.Now())
-	var chunkLimit int64 // the read limit raised for upload chunks, or 0
+// readState is what the reading of a connection carries from one frame to
+// the next.
+type readState struct {
+	ctx        context.Context // the upgrade request's values, for logs
+	s          *session        // the view served: a navigation changes it
+	limit      rateLimiter
+	chunkLimit int64 // the read limit raised for upload chunks, or 0
+	resumed    bool  // the poller started this read: read, do not park
+}
+
+// read reads the client's frames until the connection ends, then detaches
+// it from its view and waits for its goroutines; or until it parks.
+func (c *wsConn) read() {
+	if c.readLoop() {
+		return // parked: the poller calls read again
+	}
+	s := c.rs.s
+	s.served(c)
+	s.post(context.Background(), detachMsg{c})
+	c.wait()
+}
+
+// readLoop reads frames into c.rs.s until the connection ends, or until
+// it parks, when it reports true.
+func (c *wsConn) readLoop() (parked bool) {
+	rs := &c.rs
+	ctx := rs.ctx
 	for {
-		// A deadline on the connection, not a context, bounds the wait:
-		// it costs no timer, goroutine or allocation per frame. Ending
-		// the connection closes it, which ends the read too.
-		c.nc.SetReadDeadline(time.Now().Add(c.h.opts.IdleTimeout))
-		if n := s.uploadLimit(); n > chunkLimit {
-			chunkLimit = n
+		s := rs.s
+		if rs.resumed {
+			rs.resumed = false // the deadline set before parking holds
+		} else {
+			// A deadline on the connection, not a context, bounds the
+			// wait: it costs no timer, goroutine or allocation per
+			// frame. Ending the connection closes it, which ends the
+			// read too.
+			deadline := time.Now().Add(c.h.opts.IdleTimeout)
+			c.nc.SetReadDeadline(deadline)
+			if c.pk != nil && c.pk.park(c, deadline) {
+				return true
+			}
+		}
+		if n := s.uploadLimit(); n > rs.chunkLimit {
+			rs.chunkLimit = n
 			c.ws.SetReadLimit(max(n, c.h.opts.ReadLimit))
 		}
 		typ, r, err := c.ws.Reader(context.Background())
@@ -123,34 +159,34 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) *session {
 				c.h.log.WarnContext(ctx, "live: frame over the read limit", "limit", c.h.opts.ReadLimit)
 			}
 			c.cancel()
-			return s
+			return false
 		}
 		if typ != websocket.MessageText {
 			// AllowUpload may have raised the limit while this read waited.
-			chunkLimit = max(chunkLimit, s.uploadLimit())
-			if chunkLimit == 0 {
+			rs.chunkLimit = max(rs.chunkLimit, s.uploadLimit())
+			if rs.chunkLimit == 0 {
 				c.fail(websocket.StatusUnsupportedData, "binary frames are not supported")
-				return s
+				return false
 			}
-			if !c.readChunk(ctx, s, r, chunkLimit) {
-				return s
+			if !c.readChunk(ctx, s, r, rs.chunkLimit) {
+				return false
 			}
 			continue
 		}
 		if int64(len(data)) > c.h.opts.ReadLimit { // the limit was raised for chunks
 			c.h.log.WarnContext(ctx, "live: frame over the read limit", "limit", c.h.opts.ReadLimit)
 			c.fail(websocket.StatusMessageTooBig, "message too big")
-			return s
+			return false
 		}
-		if !limit.allow(time.Now()) {
-			if !limit.warned {
-				limit.warned = true
+		if !rs.limit.allow(time.Now()) {
+			if !rs.limit.warned {
+				rs.limit.warned = true
 				c.h.log.WarnContext(ctx, "live: client over the event rate", "rate", c.h.opts.EventRate, "burst", c.h.opts.EventBurst, "close", c.h.opts.RateLimitClose)
 			}
 			c.h.opts.Observer.dropped(ctx, c.route, dropRate)
 			if c.h.opts.RateLimitClose {
 				c.fail(websocket.StatusPolicyViolation, "rate limited")
-				return s
+				return false
 			}
 			c.send(protocol.AppendError(nil, eventRef(data), "rate limited"))
 			continue
@@ -164,7 +200,7 @@ func (c *wsConn) readLoop(ctx context.Context, s *session) *session {
 		switch msg.Kind {
 		case protocol.KindJoin:
 			if next := c.navigate(ctx, s, msg.Join); next != nil {
-				s = next
+				rs.s = next
 			}
 		case protocol.KindHeartbeat:
 			c.send(protocol.Pong)
@@ -343,6 +379,9 @@ func (c *wsConn) fail(code websocket.StatusCode, reason string) {
 		c.closing.Store(true)
 		if len(reason) > 120 { // a close reason fits in 123 bytes
 			reason = reason[:120]
+		}
+		if c.pk != nil {
+			thePoller.closing(c.pk)
 		}
 		c.wg.Add(1)
 		go func() {

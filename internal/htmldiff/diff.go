@@ -316,7 +316,7 @@ func (d *differ) diffElement(o, n *html.Node) int {
 
 func (d *differ) diffAttrs(o, n *html.Node) {
 	for _, a := range o.Attr {
-		if a.Key == attrStream && a.Namespace == "" {
+		if a.Key == protocol.AttrStream && a.Namespace == "" {
 			continue // a stream's batch, sent as its op, never as an attribute
 		}
 		if _, ok := attrValue(n.Attr, a.Namespace, a.Key); !ok {
@@ -324,7 +324,7 @@ func (d *differ) diffAttrs(o, n *html.Node) {
 		}
 	}
 	for _, a := range n.Attr {
-		if a.Key == attrStream && a.Namespace == "" {
+		if a.Key == protocol.AttrStream && a.Namespace == "" {
 			continue
 		}
 		if v, ok := attrValue(o.Attr, a.Namespace, a.Key); !ok || v != a.Val {

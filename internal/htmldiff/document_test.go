@@ -25,7 +25,7 @@ func (s docStats) String() string {
 // through JSON), and its spans and id counts are right.
 func checkUpdate(t testing.TB, d *Doc, src string, st *docStats) []protocol.Op {
 	t.Helper()
-	if strings.Contains(string(d.Bytes()), attrUpdate) || strings.Contains(src, attrUpdate) {
+	if strings.Contains(string(d.Bytes()), protocol.AttrUpdate) || strings.Contains(src, protocol.AttrUpdate) {
 		t.Skip("stream container") // see stream_test.go
 	}
 	prevSrc := string(d.Bytes())

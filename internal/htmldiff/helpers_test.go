@@ -25,7 +25,7 @@ func mustParse(t testing.TB, src string) *html.Node {
 // ops.
 func checkDiff(t testing.TB, a, b string) []protocol.Op {
 	t.Helper()
-	if strings.Contains(a, attrUpdate) || strings.Contains(b, attrUpdate) {
+	if strings.Contains(a, protocol.AttrUpdate) || strings.Contains(b, protocol.AttrUpdate) {
 		// A stream container's children are the client's, not the
 		// render's: stream_test.go states what holds for them.
 		t.Skip("stream container")

@@ -15,16 +15,6 @@ import (
 // them as one OpStream, and every applier (Apply, the browser client)
 // applies that batch, and a morph's copy of such a container, the same way
 // (see applyBatch).
-//
-// These names mirror internal/protocol (a test checks they agree):
-// htmldiff imports nothing of the rest of the module.
-const (
-	attrUpdate    = "live-update"
-	attrStream    = "live-stream"
-	updateStream  = "stream"
-	updateAppend  = "append"
-	updatePrepend = "prepend"
-)
 
 // streamMode returns the live-update mode of an element, or "".
 func streamMode(n *html.Node) string {
@@ -32,9 +22,9 @@ func streamMode(n *html.Node) string {
 		return ""
 	}
 	for _, a := range n.Attr {
-		if a.Namespace == "" && a.Key == attrUpdate {
+		if a.Namespace == "" && a.Key == protocol.AttrUpdate {
 			switch a.Val {
-			case updateStream, updateAppend, updatePrepend:
+			case protocol.UpdateStream, protocol.UpdateAppend, protocol.UpdatePrepend:
 				return a.Val
 			}
 			return ""
@@ -47,7 +37,7 @@ func streamMode(n *html.Node) string {
 // attribute is an empty batch: the children are then appended.
 func streamMeta(n *html.Node) protocol.StreamMeta {
 	var m protocol.StreamMeta
-	if v, ok := attrValue(n.Attr, "", attrStream); ok && v != "" {
+	if v, ok := attrValue(n.Attr, "", protocol.AttrStream); ok && v != "" {
 		if json.Unmarshal([]byte(v), &m) != nil {
 			m = protocol.StreamMeta{}
 		}
@@ -61,7 +51,7 @@ func streamMeta(n *html.Node) protocol.StreamMeta {
 func (d *differ) batch(o, n *html.Node, mode string) *protocol.StreamOp {
 	s := &protocol.StreamOp{}
 	var old map[string]*html.Node
-	if mode == updateStream {
+	if mode == protocol.UpdateStream {
 		m := streamMeta(n)
 		s.Reset, s.Limit, s.Deletes = m.Reset, m.Limit, m.Deletes
 		defer func() {
@@ -91,7 +81,7 @@ func (d *differ) batch(o, n *html.Node, mode string) *protocol.StreamOp {
 			continue
 		}
 		at := -1
-		if mode == updatePrepend {
+		if mode == protocol.UpdatePrepend {
 			at = k
 			k++
 		}
@@ -281,7 +271,7 @@ func mergeBatch(o, n *html.Node, mode string) {
 	}
 	var m protocol.StreamMeta
 	switch mode {
-	case updateStream:
+	case protocol.UpdateStream:
 		m = streamMeta(n)
 	}
 	if m.Reset {
@@ -297,7 +287,7 @@ func mergeBatch(o, n *html.Node, mode string) {
 	for k, c := range items {
 		id := getID(c)
 		at := -1
-		if mode == updatePrepend {
+		if mode == protocol.UpdatePrepend {
 			at = k
 		} else if p, ok := m.At[id]; ok && id != "" {
 			at = p

@@ -175,20 +175,6 @@ func TestStreamOpOnText(t *testing.T) {
 	}
 }
 
-// TestStreamNamesMatchProtocol: htmldiff spells the stream attributes as
-// the protocol does.
-func TestStreamNamesMatchProtocol(t *testing.T) {
-	pairs := [][2]string{
-		{attrUpdate, protocol.AttrUpdate}, {attrStream, protocol.AttrStream},
-		{updateStream, protocol.UpdateStream}, {updateAppend, protocol.UpdateAppend}, {updatePrepend, protocol.UpdatePrepend},
-	}
-	for _, p := range pairs {
-		if p[0] != p[1] {
-			t.Errorf("htmldiff says %q, protocol %q", p[0], p[1])
-		}
-	}
-}
-
 // TestStreamBatchFixture applies testdata/stream/batches.json, which
 // js/test/stream.test.js applies in the client too.
 func TestStreamBatchFixture(t *testing.T) {

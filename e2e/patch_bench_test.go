@@ -20,6 +20,7 @@ import (
 
 	"github.com/templive/templive/internal/benchviews"
 	"github.com/templive/templive/internal/htmldiff"
+	"github.com/templive/templive/internal/protocol"
 	"github.com/templive/templive/live"
 )
 
@@ -227,10 +228,10 @@ func expectedOps(b *testing.B) [2]string {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(ops) != 1 || ops[0].Kind != htmldiff.OpText {
-			b.Fatalf("one changed cell diffs to %s, want one text op", htmldiff.AppendJSON(nil, ops))
+		if len(ops) != 1 || ops[0].Kind != protocol.OpText {
+			b.Fatalf("one changed cell diffs to %s, want one text op", protocol.AppendOps(nil, ops))
 		}
-		out[i] = string(htmldiff.AppendJSON(nil, ops))
+		out[i] = string(protocol.AppendOps(nil, ops))
 	}
 	return out
 }

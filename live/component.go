@@ -236,7 +236,7 @@ func (s *session) renderComponent(comp *component) ([]byte, error) {
 	if err != nil || len(s.ops) == 0 {
 		return nil, err
 	}
-	return htmldiff.AppendJSON(nil, s.ops), nil
+	return protocol.AppendOps(nil, s.ops), nil
 }
 
 // componentEvent handles an event for one of the view's components: the

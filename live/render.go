@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 
-	"github.com/templive/templive/internal/htmldiff"
 	"github.com/templive/templive/internal/protocol"
 )
 
@@ -46,7 +45,7 @@ func (s *session) renderDiff() (out []byte, err error) {
 	if len(s.ops) == 0 {
 		return nil, nil
 	}
-	return htmldiff.AppendJSON(nil, s.ops), nil
+	return protocol.AppendOps(nil, s.ops), nil
 }
 
 // renderAll renders the view and returns one op that morphs the whole root
@@ -58,7 +57,7 @@ func (s *session) renderAll() ([]byte, error) {
 		return nil, err
 	}
 	s.afterRender()
-	return htmldiff.AppendJSON(nil, []htmldiff.Op{{Kind: htmldiff.OpMorph, Path: []int{}, Data: string(body)}}), nil
+	return protocol.AppendOps(nil, []protocol.Op{{Kind: protocol.OpMorph, Path: []int{}, Data: string(body)}}), nil
 }
 
 func (s *session) resync(ref uint64) {

@@ -72,7 +72,7 @@ type session struct {
 	joins     int32           // connections attached so far: after the first, a resume
 	expiry    *time.Timer     // ends the view if no connection resumes it
 	rest      *time.Timer     // puts the view at rest after HibernateAfter of quiet
-	ops       []htmldiff.Op   // reused by every diff
+	ops       []protocol.Op   // reused by every diff
 	pushes    []pushed        // events for the page, sent with the next frame (push.go)
 	answer    []byte          // the Reply to the event being handled
 	redirect  string          // where a callback sends the page (redirect.go)

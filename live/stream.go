@@ -6,7 +6,6 @@ import (
 
 	"github.com/a-h/templ"
 
-	"github.com/templive/templive/internal/htmldiff"
 	"github.com/templive/templive/internal/protocol"
 )
 
@@ -122,7 +121,7 @@ func (s *Stream[T]) SetLimit(n int) { s.limit = n }
 // render's batch in live-stream. Call it before Items, in the container's
 // start tag.
 func (s *Stream[T]) Attrs() templ.Attributer {
-	m := htmldiff.StreamMeta{Reset: s.reset || !s.rendered, Limit: s.limit}
+	m := protocol.StreamMeta{Reset: s.reset || !s.rendered, Limit: s.limit}
 	if s.rendered {
 		m.Deletes = s.deletes
 		for _, e := range s.pending {
@@ -136,7 +135,7 @@ func (s *Stream[T]) Attrs() templ.Attributer {
 	}
 	return templ.OrderedAttributes{
 		{Key: protocol.AttrUpdate, Value: protocol.UpdateStream},
-		{Key: protocol.AttrStream, Value: string(htmldiff.AppendStreamMeta(nil, &m))},
+		{Key: protocol.AttrStream, Value: string(protocol.AppendStreamMeta(nil, &m))},
 	}
 }
 

@@ -49,10 +49,10 @@ line, and the size of the frame that would carry them.
 		return nil
 	}
 	for _, op := range ops {
-		one := htmldiff.AppendJSON(nil, []htmldiff.Op{op})
+		one := protocol.AppendOps(nil, []protocol.Op{op})
 		fmt.Fprintf(w, "%-13s %s\n", op.Kind, one[1:len(one)-1]) // without the list's brackets
 	}
-	frame := protocol.AppendPatch(nil, htmldiff.AppendJSON(nil, ops))
+	frame := protocol.AppendPatch(nil, protocol.AppendOps(nil, ops))
 	fmt.Fprintf(w, "%d ops, %d bytes in a patch frame\n", len(ops), len(frame))
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // ErrDrift reports an op that does not fit the tree it is applied to: its
@@ -18,7 +20,7 @@ var ErrDrift = errors.New("htmldiff: ops do not fit the tree")
 // op that does not fit and returns an error wrapping ErrDrift (or the parse
 // error of its HTML); the ops before it stay applied. Apply never panics,
 // whatever the ops hold, and does not modify ops.
-func Apply(root *html.Node, ops []Op) error {
+func Apply(root *html.Node, ops []protocol.Op) error {
 	for i := range ops {
 		if err := applyOp(root, &ops[i]); err != nil {
 			return fmt.Errorf("op %d (%s): %w", i, ops[i].Kind, err)
@@ -31,18 +33,18 @@ func drift(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrDrift, fmt.Sprintf(format, args...))
 }
 
-func applyOp(root *html.Node, op *Op) error {
+func applyOp(root *html.Node, op *protocol.Op) error {
 	n, err := resolve(root, op.Target, op.Path)
 	if err != nil {
 		return err
 	}
 	switch op.Kind {
-	case OpText:
+	case protocol.OpText:
 		if n.Type != html.TextNode && n.Type != html.CommentNode {
 			return drift("%s is not a text or comment node", describe(n))
 		}
 		n.Data = op.Data
-	case OpAttr, OpUnattr:
+	case protocol.OpAttr, protocol.OpUnattr:
 		if n.Type != html.ElementNode {
 			return drift("%s is not an element", describe(n))
 		}
@@ -50,23 +52,23 @@ func applyOp(root *html.Node, op *Op) error {
 			return drift("the root's attributes are not patched")
 		}
 		ns, key := splitAttrName(n, op.Name)
-		if op.Kind == OpAttr {
+		if op.Kind == protocol.OpAttr {
 			setAttr(n, ns, key, op.Data)
 		} else {
 			removeAttr(n, ns, key)
 		}
-	case OpInsert, OpInsertText, OpInsertComment, OpInsertElement:
+	case protocol.OpInsert, protocol.OpInsertText, protocol.OpInsertComment, protocol.OpInsertElement:
 		return insert(n, op)
-	case OpRemove:
+	case protocol.OpRemove:
 		if n == root {
 			return drift("cannot remove the root")
 		}
 		n.Parent.RemoveChild(n)
-	case OpMove:
+	case protocol.OpMove:
 		return move(n, op.Index, op.To)
-	case OpMorph:
+	case protocol.OpMorph:
 		return morph(root, n, op.Data)
-	case OpStream:
+	case protocol.OpStream:
 		return applyStream(n, op.Stream)
 	default:
 		return drift("unknown op kind %d", op.Kind)
@@ -135,7 +137,7 @@ func childCount(n *html.Node) int {
 	return k
 }
 
-func insert(parent *html.Node, op *Op) error {
+func insert(parent *html.Node, op *protocol.Op) error {
 	if parent.Type != html.ElementNode {
 		return drift("%s is not an element", describe(parent))
 	}
@@ -145,7 +147,7 @@ func insert(parent *html.Node, op *Op) error {
 	}
 	ref := childAt(parent, op.Index) // nil appends
 	switch op.Kind {
-	case OpInsert:
+	case protocol.OpInsert:
 		nodes, err := parseFragment([]byte(op.Data), parent)
 		if err != nil {
 			return err
@@ -153,11 +155,11 @@ func insert(parent *html.Node, op *Op) error {
 		for _, c := range nodes {
 			parent.InsertBefore(c, ref)
 		}
-	case OpInsertText:
+	case protocol.OpInsertText:
 		parent.InsertBefore(&html.Node{Type: html.TextNode, Data: op.Data}, ref)
-	case OpInsertComment:
+	case protocol.OpInsertComment:
 		parent.InsertBefore(&html.Node{Type: html.CommentNode, Data: op.Data}, ref)
-	case OpInsertElement:
+	case protocol.OpInsertElement:
 		el, err := newElement(op)
 		if err != nil {
 			return err
@@ -167,7 +169,7 @@ func insert(parent *html.Node, op *Op) error {
 	return nil
 }
 
-func newElement(op *Op) (*html.Node, error) {
+func newElement(op *protocol.Op) (*html.Node, error) {
 	if op.Name == "" {
 		return nil, drift("empty tag name")
 	}

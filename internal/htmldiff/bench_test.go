@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // The benchmark documents stand for renders of a real page. Each generator
@@ -108,7 +110,7 @@ func BenchmarkDiff(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			from, to := mustParse(b, bc.before()), mustParse(b, bc.after())
 			ops := Diff(nil, from, to)
-			encoded := AppendJSON(nil, ops)
+			encoded := protocol.AppendOps(nil, ops)
 			b.ReportAllocs()
 			for b.Loop() {
 				ops = Diff(ops[:0], from, to)
@@ -118,18 +120,18 @@ func BenchmarkDiff(b *testing.B) {
 	}
 }
 
-// BenchmarkDiffEncode is Diff plus AppendJSON: what a patch costs the view
+// BenchmarkDiffEncode is Diff plus protocol.AppendOps: what a patch costs the view
 // goroutine once the new render is parsed.
 func BenchmarkDiffEncode(b *testing.B) {
 	for _, bc := range benchCases {
 		b.Run(bc.name, func(b *testing.B) {
 			from, to := mustParse(b, bc.before()), mustParse(b, bc.after())
-			var ops []Op
+			var ops []protocol.Op
 			var buf []byte
 			b.ReportAllocs()
 			for b.Loop() {
 				ops = Diff(ops[:0], from, to)
-				buf = AppendJSON(buf[:0], ops)
+				buf = protocol.AppendOps(buf[:0], ops)
 			}
 			b.ReportMetric(float64(len(buf)), "patch-bytes")
 		})
@@ -169,9 +171,9 @@ func BenchmarkRender(b *testing.B) {
 func TestBenchCasePatchSizes(t *testing.T) {
 	for _, bc := range benchCases {
 		ops := checkDiff(t, bc.before(), bc.after())
-		n := len(AppendJSON(nil, ops))
+		n := len(protocol.AppendOps(nil, ops))
 		if bc.wantMaxPatchSz > 0 && n > bc.wantMaxPatchSz {
-			t.Errorf("%s: patch is %d bytes, want at most %d: %s", bc.name, n, bc.wantMaxPatchSz, AppendJSON(nil, ops))
+			t.Errorf("%s: patch is %d bytes, want at most %d: %s", bc.name, n, bc.wantMaxPatchSz, protocol.AppendOps(nil, ops))
 		}
 		t.Logf("%s: %d bytes, %d ops, %d bytes of HTML", bc.name, n, len(ops), len(bc.after()))
 	}

@@ -4,6 +4,8 @@ import (
 	"hash/maphash"
 
 	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // How a new child is obtained from the old children.
@@ -45,7 +47,7 @@ func (d *differ) diffChildList(op, np *html.Node) int {
 	for i := len(oc) - 1; i >= 0; i-- {
 		if om[i] < 0 {
 			collectIDs(oc[i], &d.oldIDs)
-			d.emit(Op{Kind: OpRemove}, i)
+			d.emit(protocol.Op{Kind: protocol.OpRemove}, i)
 		}
 	}
 	d.place(np, nc, om, nm)
@@ -357,11 +359,11 @@ func (d *differ) morph(np, o, n *html.Node, k int) {
 	if !hasTemplate(o) && !hasTemplate(n) {
 		one := [1]*html.Node{n}
 		if src, ok := d.roundTrip(np, one[:]); ok {
-			d.emit(Op{Kind: OpMorph, Data: src}, k)
+			d.emit(protocol.Op{Kind: protocol.OpMorph, Data: src}, k)
 			return
 		}
 	}
-	d.emit(Op{Kind: OpRemove}, k)
+	d.emit(protocol.Op{Kind: protocol.OpRemove}, k)
 	d.insertRun(np, []*html.Node{n}, k)
 }
 

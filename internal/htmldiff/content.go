@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // ErrNoContent is returned by UpdateContent when the Doc cannot replace
@@ -29,7 +31,7 @@ var ErrNoContent = errors.New("htmldiff: no element whose content can be replace
 // unchanged. The Doc may reuse the memory of renders it assembled itself:
 // after UpdateContent, a slice returned by Bytes before the last Update or
 // UpdateContent may change.
-func (d *Doc) UpdateContent(dst []Op, id string, inner []byte) ([]Op, error) {
+func (d *Doc) UpdateContent(dst []protocol.Op, id string, inner []byte) ([]protocol.Op, error) {
 	if id == "" {
 		return dst, ErrNoContent
 	}

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // checkContent replaces the content of the element id of d with inner and
@@ -47,15 +49,15 @@ func checkContent(t testing.TB, d *Doc, id, inner string) string {
 	}
 	applied := mustParse(t, prevSrc)
 	if err := Apply(applied, ops); err != nil {
-		t.Fatalf("UpdateContent(%q -> %q): Apply: %v\nops: %s", prevSrc, want, err, AppendJSON(nil, ops))
+		t.Fatalf("UpdateContent(%q -> %q): Apply: %v\nops: %s", prevSrc, want, err, protocol.AppendOps(nil, ops))
 	}
 	if ok, where := Equal(applied, wantTree); !ok {
-		t.Fatalf("UpdateContent(%q -> %q): the ops give a tree that differs %s\nops: %s", prevSrc, want, where, AppendJSON(nil, ops))
+		t.Fatalf("UpdateContent(%q -> %q): the ops give a tree that differs %s\nops: %s", prevSrc, want, where, protocol.AppendOps(nil, ops))
 	}
 	if validOps(ops) {
-		dec, err := DecodeJSON(AppendJSON(nil, ops))
+		dec, err := protocol.DecodeOps(protocol.AppendOps(nil, ops))
 		if err != nil {
-			t.Fatalf("DecodeJSON(AppendJSON(ops)): %v", err)
+			t.Fatalf("DecodeOps(AppendOps(ops)): %v", err)
 		}
 		again := mustParse(t, prevSrc)
 		if err := Apply(again, dec); err != nil {

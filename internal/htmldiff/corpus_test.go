@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // corpusDir is the html5lib tree-construction corpus shared by the project,
@@ -73,7 +75,7 @@ func TestCorpusPairs(t *testing.T) {
 	}
 	for _, c := range cases {
 		if ops := Diff(nil, mustParse(t, c), mustParse(t, c)); len(ops) != 0 {
-			t.Errorf("Diff of %q with itself: %s", c, AppendJSON(nil, ops))
+			t.Errorf("Diff of %q with itself: %s", c, protocol.AppendOps(nil, ops))
 		}
 	}
 	t.Logf("%d cases, %d ordered pairs (%d consecutive pairs, both ways): Apply(Diff(a, b), a) equals b for all", len(cases), pairs, pairs/2)

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // Diff appends to dst the ops that turn the tree from into the tree to and
@@ -23,7 +25,7 @@ import (
 // keeps paths short and lets the client check it patches the right element.
 // When the ops for an element would take more bytes than its HTML (a list
 // cleared or replaced), the element is morphed instead.
-func Diff(dst []Op, from, to *html.Node) []Op {
+func Diff(dst []protocol.Op, from, to *html.Node) []protocol.Op {
 	d := differPool.Get().(*differ)
 	d.ops, d.base, d.cand = dst, len(dst), -1
 	known := d.diffChildren(from, to)
@@ -41,7 +43,7 @@ var differPool = sync.Pool{New: func() any {
 // differ holds the state of one Diff; its slices are reused through
 // differPool so that diffing an unchanged tree allocates nothing.
 type differ struct {
-	ops  []Op
+	ops  []protocol.Op
 	base int      // ops[base:] are this diff's
 	info []opInfo // for ops[base+i]
 	size int      // estimated encoded size of this diff's ops
@@ -110,7 +112,7 @@ func (d *differ) release() {
 
 // emit records op, addressed to the node at d.path (child >= 0 appends one
 // more index: the op touches that child of the current parent).
-func (d *differ) emit(op Op, child int) {
+func (d *differ) emit(op protocol.Op, child int) {
 	start := len(d.paths)
 	d.paths = append(d.paths, d.path...)
 	if child >= 0 {
@@ -125,7 +127,7 @@ func (d *differ) emit(op Op, child int) {
 // one fresh allocation (the ops outlive the pooled differ). Consecutive ops
 // with the same target and path (moves and inserts in one parent) share
 // their path slice.
-func (d *differ) finish() []Op {
+func (d *differ) finish() []protocol.Op {
 	ops := d.ops[d.base:]
 	total := 0
 	for i := range ops {
@@ -268,7 +270,7 @@ func (d *differ) diffMatched(o, n *html.Node, k int) int {
 		return known
 	case html.TextNode, html.CommentNode:
 		if o.Data != n.Data {
-			d.emit(Op{Kind: OpText, Data: n.Data}, k)
+			d.emit(protocol.Op{Kind: protocol.OpText, Data: n.Data}, k)
 		}
 	}
 	return 0
@@ -314,19 +316,19 @@ func (d *differ) diffElement(o, n *html.Node) int {
 
 func (d *differ) diffAttrs(o, n *html.Node) {
 	for _, a := range o.Attr {
-		if a.Key == attrStream && a.Namespace == "" {
+		if a.Key == protocol.AttrStream && a.Namespace == "" {
 			continue // a stream's batch, sent as its op, never as an attribute
 		}
 		if _, ok := attrValue(n.Attr, a.Namespace, a.Key); !ok {
-			d.emit(Op{Kind: OpUnattr, Name: qualifiedName(a)}, -1)
+			d.emit(protocol.Op{Kind: protocol.OpUnattr, Name: qualifiedName(a)}, -1)
 		}
 	}
 	for _, a := range n.Attr {
-		if a.Key == attrStream && a.Namespace == "" {
+		if a.Key == protocol.AttrStream && a.Namespace == "" {
 			continue
 		}
 		if v, ok := attrValue(o.Attr, a.Namespace, a.Key); !ok || v != a.Val {
-			d.emit(Op{Kind: OpAttr, Name: qualifiedName(a), Data: a.Val}, -1)
+			d.emit(protocol.Op{Kind: protocol.OpAttr, Name: qualifiedName(a), Data: a.Val}, -1)
 		}
 	}
 }

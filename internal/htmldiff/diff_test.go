@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 func TestDiffTargets(t *testing.T) {
@@ -51,7 +53,7 @@ func TestDiffTargets(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ops := checkDiff(t, tt.before, tt.after)
-			if got := string(AppendJSON(nil, ops)); got != tt.want {
+			if got := string(protocol.AppendOps(nil, ops)); got != tt.want {
 				t.Errorf("Diff = %s\nwant   %s", got, tt.want)
 			}
 		})
@@ -65,7 +67,7 @@ func TestDiffReverseIsMoves(t *testing.T) {
 		t.Fatalf("got %d ops, want 999 moves", len(ops))
 	}
 	for i, op := range ops {
-		if op.Kind != OpMove {
+		if op.Kind != protocol.OpMove {
 			t.Fatalf("op %d is %s, want move", i, op.Kind)
 		}
 	}
@@ -119,7 +121,7 @@ func TestDiffRandomKeyedLists(t *testing.T) {
 			seq[i] = pos[id]
 		}
 		if want := n - lisLength(seq); len(ops) != want {
-			t.Fatalf("permutation %v -> %v: %d ops, want %d moves: %s", old, perm, len(ops), want, AppendJSON(nil, ops))
+			t.Fatalf("permutation %v -> %v: %d ops, want %d moves: %s", old, perm, len(ops), want, protocol.AppendOps(nil, ops))
 		}
 
 		// Now remove some, add some, edit some, mix in unkeyed items.
@@ -172,14 +174,14 @@ func TestDiffLongUnkeyedLists(t *testing.T) {
 	}
 	ops := checkDiff(t, a.String(), b.String())
 	if len(ops) > 6 {
-		t.Errorf("%d ops for three local edits: %s", len(ops), AppendJSON(nil, ops))
+		t.Errorf("%d ops for three local edits: %s", len(ops), protocol.AppendOps(nil, ops))
 	}
 }
 
 func TestDiffAppendsToDst(t *testing.T) {
-	dst := []Op{{Kind: OpRemove, Target: "keep"}}
+	dst := []protocol.Op{{Kind: protocol.OpRemove, Target: "keep"}}
 	ops := Diff(dst, mustParse(t, `<p>a</p>`), mustParse(t, `<p>b</p>`))
-	if len(ops) != 2 || ops[0].Target != "keep" || ops[1].Kind != OpText {
+	if len(ops) != 2 || ops[0].Target != "keep" || ops[1].Kind != protocol.OpText {
 		t.Errorf("Diff(dst, ...) = %+v, want dst's op then one text op", ops)
 	}
 }
@@ -205,7 +207,7 @@ func TestDiffUnchangedAllocatesNothing(t *testing.T) {
 	}
 	src := tablePage(rowOrder(200, false), 0)
 	from, to := mustParse(t, src), mustParse(t, src)
-	var ops []Op
+	var ops []protocol.Op
 	allocs := testing.AllocsPerRun(20, func() {
 		ops = Diff(ops[:0], from, to)
 	})
@@ -216,12 +218,12 @@ func TestDiffUnchangedAllocatesNothing(t *testing.T) {
 
 func TestDiffConcurrent(t *testing.T) {
 	from, to := mustParse(t, tablePage(rowOrder(50, false), 0)), mustParse(t, tablePage(rowOrder(50, true), 7))
-	want := string(AppendJSON(nil, Diff(nil, from, to)))
+	want := string(protocol.AppendOps(nil, Diff(nil, from, to)))
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
 			for range 20 {
-				if got := string(AppendJSON(nil, Diff(nil, from, to))); got != want {
+				if got := string(protocol.AppendOps(nil, Diff(nil, from, to))); got != want {
 					t.Errorf("concurrent Diff gave a different patch")
 					return
 				}
@@ -269,7 +271,7 @@ func TestDiffManyTargets(t *testing.T) {
 		}
 	}
 	ops := checkDiff(t, a.String(), b.String())
-	if got := string(AppendJSON(nil, ops)); got != "["+strings.Join(want, ",")+"]" {
+	if got := string(protocol.AppendOps(nil, ops)); got != "["+strings.Join(want, ",")+"]" {
 		t.Errorf("Diff = %s\nwant   [%s]", got, strings.Join(want, ","))
 	}
 }
@@ -280,7 +282,7 @@ func TestDiffRawNode(t *testing.T) {
 	to := mustParse(t, "")
 	to.AppendChild(&html.Node{Type: html.RawNode, Data: "<b>raw</b>"})
 	ops := Diff(nil, mustParse(t, ""), to)
-	if got := string(AppendJSON(nil, ops)); got != `[[3,"",[],0,"<b>raw</b>"]]` {
+	if got := string(protocol.AppendOps(nil, ops)); got != `[[3,"",[],0,"<b>raw</b>"]]` {
 		t.Errorf("Diff = %s", got)
 	}
 }

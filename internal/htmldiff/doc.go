@@ -1,10 +1,11 @@
 // Package htmldiff parses rendered HTML, diffs two renders into patch ops and
 // applies ops to a tree.
 //
-// The ops are the "Patch ops" of docs/protocol.md: Diff produces them from
-// two trees returned by Parse, AppendJSON and DecodeJSON carry them over the
-// wire, and Apply is the Go twin of the browser client's patcher, used by
-// tests and by the in-process test client.
+// The ops are the "Patch ops" of docs/protocol.md, protocol.Op values: Diff
+// produces them from two trees returned by Parse, protocol.AppendOps and
+// protocol.DecodeOps carry them over the wire, and Apply is the Go twin of
+// the browser client's patcher, used by tests and by the in-process test
+// client.
 //
 // # Correctness
 //

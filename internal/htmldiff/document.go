@@ -4,6 +4,8 @@ import (
 	"sync"
 
 	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // A Doc is a rendered fragment kept for diffing: its bytes and its tree (as
@@ -125,7 +127,7 @@ func (d *Doc) Bytes() []byte { return d.src }
 // render. Applied in order to the tree of the last render, the ops yield a
 // tree Equal to Parse(src). They share strings and attributes with the
 // Doc's tree. On error (src does not parse) the Doc is unchanged.
-func (d *Doc) Update(dst []Op, src []byte) ([]Op, error) {
+func (d *Doc) Update(dst []protocol.Op, src []byte) ([]protocol.Op, error) {
 	p := commonPrefix(d.src, src)
 	if p == len(src) && p == len(d.src) {
 		return dst, nil
@@ -148,7 +150,7 @@ func (d *Doc) Update(dst []Op, src []byte) ([]Op, error) {
 // updateAt is Update once the bytes that changed are known: src has the
 // first p and the last s bytes of the last render. It runs with a scratch
 // and a tree.
-func (d *Doc) updateAt(dst []Op, src []byte, p, s int) ([]Op, error) {
+func (d *Doc) updateAt(dst []protocol.Op, src []byte, p, s int) ([]protocol.Op, error) {
 	if d.spans != nil && d.waste <= 2*len(src)+4096 {
 		if ops, ok := d.update(dst, src, p, len(d.src)-s, len(src)-s); ok {
 			d.regions++
@@ -192,7 +194,7 @@ func (d *Doc) set(src []byte, root *html.Node, spans []span) {
 // [p, qo) of the old source, which are [p, qn) in the new one. It reports
 // false when the change must be handled by a whole parse and diff, and
 // then has changed nothing.
-func (d *Doc) update(dst []Op, src []byte, p, qo, qn int) ([]Op, bool) {
+func (d *Doc) update(dst []protocol.Op, src []byte, p, qo, qn int) ([]protocol.Op, bool) {
 	p, qo, qn = d.align(src, p, qo, qn)
 	d.levels = d.levels[:0]
 	n, si, pos, k := d.root, 0, 0, 0
@@ -220,7 +222,7 @@ func (d *Doc) update(dst []Op, src []byte, p, qo, qn int) ([]Op, bool) {
 
 // replaceRange parses the new bytes of the children r of the deepest level,
 // diffs them with the old ones, and on success puts them in the tree.
-func (d *Doc) replaceRange(dst []Op, src []byte, top int, r childRange, delta int) ([]Op, bool) {
+func (d *Doc) replaceRange(dst []protocol.Op, src []byte, top int, r childRange, delta int) ([]protocol.Op, bool) {
 	x := d.levels[top].n
 	shell := func(n *html.Node) *html.Node {
 		*n = html.Node{Type: html.ElementNode, DataAtom: x.DataAtom, Data: x.Data, Namespace: x.Namespace, Attr: x.Attr}
@@ -404,7 +406,7 @@ func countID(ids []string, id string) int {
 // stay, if its id is unique in the whole document too. It reports false
 // for ops it cannot readdress: a morph of the shell, unless the range is
 // the whole root.
-func (d *Doc) translate(ops []Op, anchor string, path []int, i int, whole bool) bool {
+func (d *Doc) translate(ops []protocol.Op, anchor string, path []int, i int, whole bool) bool {
 	total := 0
 	for k := range ops {
 		op := &ops[k]
@@ -416,8 +418,8 @@ func (d *Doc) translate(ops []Op, anchor string, path []int, i int, whole bool) 
 		}
 		if len(op.Path) == 0 {
 			switch op.Kind {
-			case OpInsert, OpInsertText, OpInsertComment, OpInsertElement, OpMove:
-			case OpMorph:
+			case protocol.OpInsert, protocol.OpInsertText, protocol.OpInsertComment, protocol.OpInsertElement, protocol.OpMove:
+			case protocol.OpMorph:
 				if !whole {
 					return false
 				}
@@ -431,16 +433,16 @@ func (d *Doc) translate(ops []Op, anchor string, path []int, i int, whole bool) 
 	backing := make([]int, 0, total)
 	for k := range ops {
 		op := &ops[k]
-		if op.Target != "" || op.Kind == OpMorph && len(op.Path) == 0 {
+		if op.Target != "" || op.Kind == protocol.OpMorph && len(op.Path) == 0 {
 			continue
 		}
 		start := len(backing)
 		backing = append(backing, path...)
 		if len(op.Path) == 0 {
 			switch op.Kind {
-			case OpInsert, OpInsertText, OpInsertComment, OpInsertElement:
+			case protocol.OpInsert, protocol.OpInsertText, protocol.OpInsertComment, protocol.OpInsertElement:
 				op.Index += i
-			case OpMove:
+			case protocol.OpMove:
 				op.Index += i
 				op.To += i
 			}

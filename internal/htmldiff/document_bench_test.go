@@ -1,6 +1,10 @@
 package htmldiff
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/templive/templive/internal/protocol"
+)
 
 // BenchmarkFastParse is BenchmarkParse with the fast builder, which takes
 // all the benchmark documents.
@@ -32,7 +36,7 @@ func BenchmarkDocUpdate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var ops []Op
+			var ops []protocol.Op
 			var buf []byte
 			i := 0
 			b.ReportAllocs()
@@ -41,7 +45,7 @@ func BenchmarkDocUpdate(b *testing.B) {
 				if ops, err = d.Update(ops[:0], srcs[i]); err != nil {
 					b.Fatal(err)
 				}
-				buf = AppendJSON(buf[:0], ops)
+				buf = protocol.AppendOps(buf[:0], ops)
 			}
 			b.ReportMetric(float64(len(buf)), "patch-bytes")
 		})

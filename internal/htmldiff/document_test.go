@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // docStats counts how the updates of a test went.
@@ -21,9 +23,9 @@ func (s docStats) String() string {
 // checkUpdate updates d to src and checks the Doc's contract: its tree is
 // the tree Parse builds for src, the ops turn the last tree into it (also
 // through JSON), and its spans and id counts are right.
-func checkUpdate(t testing.TB, d *Doc, src string, st *docStats) []Op {
+func checkUpdate(t testing.TB, d *Doc, src string, st *docStats) []protocol.Op {
 	t.Helper()
-	if strings.Contains(string(d.Bytes()), attrUpdate) || strings.Contains(src, attrUpdate) {
+	if strings.Contains(string(d.Bytes()), protocol.AttrUpdate) || strings.Contains(src, protocol.AttrUpdate) {
 		t.Skip("stream container") // see stream_test.go
 	}
 	prevSrc := string(d.Bytes())
@@ -54,21 +56,21 @@ func checkUpdate(t testing.TB, d *Doc, src string, st *docStats) []Op {
 	}
 	applied := mustParse(t, prevSrc)
 	if err := Apply(applied, ops); err != nil {
-		t.Fatalf("Update(%q -> %q): Apply: %v\nops: %s", prevSrc, src, err, AppendJSON(nil, ops))
+		t.Fatalf("Update(%q -> %q): Apply: %v\nops: %s", prevSrc, src, err, protocol.AppendOps(nil, ops))
 	}
 	if ok, where := Equal(applied, want); !ok {
-		t.Fatalf("Update(%q -> %q): the ops give a tree that differs %s\nops: %s", prevSrc, src, where, AppendJSON(nil, ops))
+		t.Fatalf("Update(%q -> %q): the ops give a tree that differs %s\nops: %s", prevSrc, src, where, protocol.AppendOps(nil, ops))
 	}
 	for i, op := range ops {
-		rootMorph := op.Kind == OpMorph && op.Target == "" && len(op.Path) == 0
-		if (op.Kind == OpInsert || op.Kind == OpMorph) && !rootMorph && !strings.HasPrefix(op.Data, "<") {
-			t.Fatalf("Update(%q -> %q): op %d carries text as HTML: %s", prevSrc, src, i, AppendJSON(nil, ops[i:i+1]))
+		rootMorph := op.Kind == protocol.OpMorph && op.Target == "" && len(op.Path) == 0
+		if (op.Kind == protocol.OpInsert || op.Kind == protocol.OpMorph) && !rootMorph && !strings.HasPrefix(op.Data, "<") {
+			t.Fatalf("Update(%q -> %q): op %d carries text as HTML: %s", prevSrc, src, i, protocol.AppendOps(nil, ops[i:i+1]))
 		}
 	}
 	if validOps(ops) {
-		dec, err := DecodeJSON(AppendJSON(nil, ops))
+		dec, err := protocol.DecodeOps(protocol.AppendOps(nil, ops))
 		if err != nil {
-			t.Fatalf("DecodeJSON(AppendJSON(ops)): %v", err)
+			t.Fatalf("DecodeOps(AppendOps(ops)): %v", err)
 		}
 		again := mustParse(t, prevSrc)
 		if err := Apply(again, dec); err != nil {
@@ -136,7 +138,7 @@ func TestDocUpdate(t *testing.T) {
 					t.Errorf("update %d to %q was not incremental", i, src)
 				}
 				if i < len(tt.want) {
-					if got := string(AppendJSON(nil, ops)); got != tt.want[i] {
+					if got := string(protocol.AppendOps(nil, ops)); got != tt.want[i] {
 						t.Errorf("update %d to %q: ops %s, want %s", i, src, got, tt.want[i])
 					}
 				}
@@ -423,7 +425,7 @@ func TestDocCompact(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := checkUpdate(t, compacted, src, nil)
-			if a, b := AppendJSON(nil, got), AppendJSON(nil, want); string(a) != string(b) {
+			if a, b := protocol.AppendOps(nil, got), protocol.AppendOps(nil, want); string(a) != string(b) {
 				t.Fatalf("%s, update %d after Compact: ops %s, want %s", fx.name, i, a, b)
 			}
 			src = editHTML(r, src)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/templive/templive/internal/htmldiff"
+	"github.com/templive/templive/internal/protocol"
 )
 
 func ExampleDiff() {
@@ -11,7 +12,7 @@ func ExampleDiff() {
 	after, _ := htmldiff.Parse([]byte(`<p>Clicked <span id="count">2</span> times</p>`))
 
 	ops := htmldiff.Diff(nil, before, after)
-	fmt.Printf("%s\n", htmldiff.AppendJSON(nil, ops))
+	fmt.Printf("%s\n", protocol.AppendOps(nil, ops))
 
 	// The client applies the ops to its DOM; Apply does the same in Go.
 	if err := htmldiff.Apply(before, ops); err != nil {
@@ -24,9 +25,9 @@ func ExampleDiff() {
 	// true
 }
 
-func ExampleDecodeJSON() {
+func ExampleApply() {
 	root, _ := htmldiff.Parse([]byte(`<ul id="list"><li>a</li><li>b</li></ul>`))
-	ops, err := htmldiff.DecodeJSON([]byte(`[[8,"list",[],1,0],[4,"list",[1],1,"!"]]`))
+	ops, err := protocol.DecodeOps([]byte(`[[8,"list",[],1,0],[4,"list",[1],1,"!"]]`))
 	if err != nil {
 		fmt.Println(err)
 		return

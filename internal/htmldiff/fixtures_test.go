@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/fixtures/*/ops.json from Diff's output")
@@ -53,7 +55,7 @@ func TestFixtures(t *testing.T) {
 		t.Run(fx.name, func(t *testing.T) {
 			from, to := mustParse(t, fx.before), mustParse(t, fx.after)
 			ops := Diff(nil, from, to)
-			got := append(AppendJSON(nil, ops), '\n')
+			got := append(protocol.AppendOps(nil, ops), '\n')
 			if *update {
 				if err := os.WriteFile(filepath.Join(fx.dir, "ops.json"), got, 0o644); err != nil {
 					t.Fatal(err)
@@ -71,9 +73,9 @@ func TestFixtures(t *testing.T) {
 			}
 
 			// What the browser client does: decode ops.json, apply to before.
-			dec, err := DecodeJSON(fx.ops)
+			dec, err := protocol.DecodeOps(fx.ops)
 			if err != nil {
-				t.Fatalf("DecodeJSON(ops.json): %v", err)
+				t.Fatalf("DecodeOps(ops.json): %v", err)
 			}
 			again := mustParse(t, fx.before)
 			if err := Apply(again, dec); err != nil {

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 func mustParse(t testing.TB, src string) *html.Node {
@@ -21,9 +23,9 @@ func mustParse(t testing.TB, src string) *html.Node {
 // checkDiff checks the differ's contract for one pair: the ops, applied to
 // a, give b, both directly and after a trip through JSON. It returns the
 // ops.
-func checkDiff(t testing.TB, a, b string) []Op {
+func checkDiff(t testing.TB, a, b string) []protocol.Op {
 	t.Helper()
-	if strings.Contains(a, attrUpdate) || strings.Contains(b, attrUpdate) {
+	if strings.Contains(a, protocol.AttrUpdate) || strings.Contains(b, protocol.AttrUpdate) {
 		// A stream container's children are the client's, not the
 		// render's: stream_test.go states what holds for them.
 		t.Skip("stream container")
@@ -31,26 +33,26 @@ func checkDiff(t testing.TB, a, b string) []Op {
 	from, to := mustParse(t, a), mustParse(t, b)
 	ops := Diff(nil, from, to)
 	if err := Apply(from, ops); err != nil {
-		t.Fatalf("Apply(Diff(%q, %q)): %v\nops: %s", a, b, err, AppendJSON(nil, ops))
+		t.Fatalf("Apply(Diff(%q, %q)): %v\nops: %s", a, b, err, protocol.AppendOps(nil, ops))
 	}
 	if ok, where := Equal(from, to); !ok {
-		t.Fatalf("Apply(Diff(%q, %q)) differs from the new tree %s\nops: %s", a, b, where, AppendJSON(nil, ops))
+		t.Fatalf("Apply(Diff(%q, %q)) differs from the new tree %s\nops: %s", a, b, where, protocol.AppendOps(nil, ops))
 	}
 
 	for i, op := range ops {
 		// Text travels as text: HTML payloads hold elements (or comments)
 		// only at their top level. A morph of the root is the exception: it
 		// carries the root's inner HTML, as the resync morph does.
-		rootMorph := op.Kind == OpMorph && op.Target == "" && len(op.Path) == 0
-		if (op.Kind == OpInsert || op.Kind == OpMorph) && !rootMorph && !strings.HasPrefix(op.Data, "<") {
-			t.Fatalf("op %d for %q -> %q carries text as HTML: %s", i, a, b, AppendJSON(nil, ops[i:i+1]))
+		rootMorph := op.Kind == protocol.OpMorph && op.Target == "" && len(op.Path) == 0
+		if (op.Kind == protocol.OpInsert || op.Kind == protocol.OpMorph) && !rootMorph && !strings.HasPrefix(op.Data, "<") {
+			t.Fatalf("op %d for %q -> %q carries text as HTML: %s", i, a, b, protocol.AppendOps(nil, ops[i:i+1]))
 		}
 	}
 
-	enc := AppendJSON(nil, ops)
-	dec, err := DecodeJSON(enc)
+	enc := protocol.AppendOps(nil, ops)
+	dec, err := protocol.DecodeOps(enc)
 	if err != nil {
-		t.Fatalf("DecodeJSON(AppendJSON(ops)) for %q -> %q: %v\njson: %s", a, b, err, enc)
+		t.Fatalf("DecodeOps(AppendOps(ops)) for %q -> %q: %v\njson: %s", a, b, err, enc)
 	}
 	if validOps(ops) {
 		if i := firstOpDifference(ops, dec); i >= 0 {
@@ -69,7 +71,7 @@ func checkDiff(t testing.TB, a, b string) []Op {
 
 // validOps reports whether every string in ops is valid UTF-8, the only
 // case where JSON carries them unchanged.
-func validOps(ops []Op) bool {
+func validOps(ops []protocol.Op) bool {
 	for _, op := range ops {
 		if !utf8.ValidString(op.Target) || !utf8.ValidString(op.Name) || !utf8.ValidString(op.Data) {
 			return false
@@ -85,7 +87,7 @@ func validOps(ops []Op) bool {
 
 // firstOpDifference returns the index of the first op that differs, or -1;
 // nil and empty paths and attribute lists are the same.
-func firstOpDifference(a, b []Op) int {
+func firstOpDifference(a, b []protocol.Op) int {
 	for i := range max(len(a), len(b)) {
 		if i >= len(a) || i >= len(b) {
 			return i
@@ -100,7 +102,7 @@ func firstOpDifference(a, b []Op) int {
 	return -1
 }
 
-func sameStream(a, b *StreamOp) bool {
+func sameStream(a, b *protocol.StreamOp) bool {
 	if a == nil || b == nil {
 		return a == b
 	}

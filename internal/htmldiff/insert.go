@@ -1,6 +1,10 @@
 package htmldiff
 
-import "golang.org/x/net/html"
+import (
+	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
+)
 
 // insertRun inserts the new sibling nodes, starting at child index at of
 // the parent at d.path (np in the new tree). Text and comments travel as
@@ -12,10 +16,10 @@ func (d *differ) insertRun(np *html.Node, nodes []*html.Node, at int) {
 		n := nodes[t]
 		switch n.Type {
 		case html.TextNode:
-			d.emit(Op{Kind: OpInsertText, Index: at, Data: n.Data}, -1)
+			d.emit(protocol.Op{Kind: protocol.OpInsertText, Index: at, Data: n.Data}, -1)
 			at, t = at+1, t+1
 		case html.CommentNode:
-			d.emit(Op{Kind: OpInsertComment, Index: at, Data: n.Data}, -1)
+			d.emit(protocol.Op{Kind: protocol.OpInsertComment, Index: at, Data: n.Data}, -1)
 			at, t = at+1, t+1
 		case html.ElementNode:
 			u := t + 1
@@ -28,7 +32,7 @@ func (d *differ) insertRun(np *html.Node, nodes []*html.Node, at int) {
 			// Parse never yields other node types inside a fragment; send
 			// what the serializer makes of them.
 			if src, ok := d.render(nodes[t : t+1]); ok {
-				d.emit(Op{Kind: OpInsert, Index: at, Data: src}, -1)
+				d.emit(protocol.Op{Kind: protocol.OpInsert, Index: at, Data: src}, -1)
 				at++
 			}
 			t++
@@ -40,7 +44,7 @@ func (d *differ) insertRun(np *html.Node, nodes []*html.Node, at int) {
 // the index after them.
 func (d *differ) insertElements(np *html.Node, els []*html.Node, at int) int {
 	if src, ok := d.roundTrip(np, els); ok {
-		d.emit(Op{Kind: OpInsert, Index: at, Data: src}, -1)
+		d.emit(protocol.Op{Kind: protocol.OpInsert, Index: at, Data: src}, -1)
 		return at + len(els)
 	}
 	if len(els) > 1 {
@@ -50,7 +54,7 @@ func (d *differ) insertElements(np *html.Node, els []*html.Node, at int) int {
 		return at
 	}
 	el := els[0]
-	d.emit(Op{Kind: OpInsertElement, Index: at, Name: el.Data, NS: el.Namespace, Attrs: el.Attr}, -1)
+	d.emit(protocol.Op{Kind: protocol.OpInsertElement, Index: at, Name: el.Data, NS: el.Namespace, Attrs: el.Attr}, -1)
 	base := len(d.nodes)
 	for c := el.FirstChild; c != nil; c = c.NextSibling {
 		d.nodes = append(d.nodes, c)

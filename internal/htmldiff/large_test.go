@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // blocksPage renders n blocks, each separated by ws; label is added to
@@ -53,7 +55,7 @@ func TestLongListPatchGrowsSmoothly(t *testing.T) {
 			for n := 20; n <= 200; n += 5 {
 				from, to := mustParse(t, tt.from(n)), mustParse(t, tt.to(n))
 				ops := Diff(nil, from, to)
-				size := len(AppendJSON(nil, ops))
+				size := len(protocol.AppendOps(nil, ops))
 				if err := Apply(from, ops); err != nil {
 					t.Fatalf("%d blocks: apply: %v", n, err)
 				}
@@ -79,12 +81,12 @@ func BenchmarkDiffLongList(b *testing.B) {
 	for _, n := range []int{80, 200} {
 		b.Run(fmt.Sprint(n, " blocks"), func(b *testing.B) {
 			from, to := mustParse(b, blocksPage(n, "\n  ", "", -1)), mustParse(b, blocksPage(n, "", " v2", -1))
-			var ops []Op
+			var ops []protocol.Op
 			b.ReportAllocs()
 			for b.Loop() {
 				ops = Diff(ops[:0], from, to)
 			}
-			b.ReportMetric(float64(len(AppendJSON(nil, ops))), "patch-B")
+			b.ReportMetric(float64(len(protocol.AppendOps(nil, ops))), "patch-B")
 		})
 	}
 }

@@ -1,6 +1,10 @@
 package htmldiff
 
-import "golang.org/x/net/html"
+import (
+	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
+)
 
 // place puts the new children nc in order once the unmatched old children
 // are gone: nm maps each new child to its old index, or -1 to insert it.
@@ -125,7 +129,7 @@ func (d *differ) place(np *html.Node, nc []*html.Node, om, nm []int32) {
 				to--
 			}
 			if from != to {
-				d.emit(Op{Kind: OpMove, Index: from, To: to}, -1)
+				d.emit(protocol.Op{Kind: protocol.OpMove, Index: from, To: to}, -1)
 			}
 			tree.add(placed[k], 1)
 			k--

@@ -1,6 +1,10 @@
 package htmldiff
 
-import "golang.org/x/net/html"
+import (
+	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
+)
 
 // morphThreshold is the estimated size (bytes of JSON) of the ops for one
 // element below which they are kept without weighing a morph instead.
@@ -28,9 +32,9 @@ func (d *differ) morphIfSmaller(o, n *html.Node, mark, known int) int {
 	if !ok {
 		return known
 	}
-	if morph := opSize(&Op{Kind: OpMorph, Data: src}, len(d.path)); morph < size {
+	if morph := opSize(&protocol.Op{Kind: protocol.OpMorph, Data: src}, len(d.path)); morph < size {
 		d.truncate(mark)
-		d.emit(Op{Kind: OpMorph, Data: src}, -1)
+		d.emit(protocol.Op{Kind: protocol.OpMorph, Data: src}, -1)
 	}
 	return len(src)
 }
@@ -56,10 +60,10 @@ func (d *differ) morphRootIfSmaller(from, to *html.Node, known int) {
 	src, ok := d.roundTrip(to, d.nodes[base:])
 	clear(d.nodes[base:])
 	d.nodes = d.nodes[:base]
-	if ok && opSize(&Op{Kind: OpMorph, Data: src}, 0) < size {
+	if ok && opSize(&protocol.Op{Kind: protocol.OpMorph, Data: src}, 0) < size {
 		d.truncate(d.base)
 		d.cand = -1
-		d.emit(Op{Kind: OpMorph, Data: src}, -1)
+		d.emit(protocol.Op{Kind: protocol.OpMorph, Data: src}, -1)
 	}
 }
 
@@ -86,7 +90,7 @@ func (d *differ) truncate(mark int) {
 
 // opSize estimates the encoded size of op with a path of pathLen indexes
 // (before targets shorten it; escapes not counted).
-func opSize(op *Op, pathLen int) int {
+func opSize(op *protocol.Op, pathLen int) int {
 	n := 12 + 2*pathLen + len(op.Target) + len(op.Name) + len(op.NS) + len(op.Data)
 	for _, a := range op.Attrs {
 		n += 8 + len(a.Namespace) + len(a.Key) + len(a.Val)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 
 	"golang.org/x/net/html"
+
+	"github.com/templive/templive/internal/protocol"
 )
 
 // Stream containers. An element with live-update="stream", "append" or
@@ -13,57 +15,6 @@ import (
 // them as one OpStream, and every applier (Apply, the browser client)
 // applies that batch, and a morph's copy of such a container, the same way
 // (see applyBatch).
-//
-// These names mirror internal/protocol (a test checks they agree):
-// htmldiff imports nothing of the rest of the module.
-const (
-	attrUpdate    = "live-update"
-	attrStream    = "live-stream"
-	updateStream  = "stream"
-	updateAppend  = "append"
-	updatePrepend = "prepend"
-)
-
-// StreamOp is the batch of an OpStream, applied to the container in this
-// order: Reset removes every child; Deletes removes the element children
-// with those ids; each of Inserts is put in place; then Limit trims the
-// element children (a positive limit keeps the first Limit, a negative
-// one the last -Limit, 0 keeps all).
-type StreamOp struct {
-	Reset   bool
-	Limit   int
-	Deletes []string
-	Inserts []StreamItem
-}
-
-// StreamItem is one insert of a StreamOp. HTML is the item's markup,
-// parsed in the container's context. An item whose ID names an element
-// child of the container replaces it where it is (in the browser, a
-// morph, which keeps its state); otherwise the nodes go before the At-th
-// element child (0 the first), or last when At is negative or past the
-// end.
-type StreamItem struct {
-	ID   string
-	At   int
-	HTML string
-}
-
-// StreamMeta is what a stream container's live-stream attribute holds:
-// the render's batch, less its items, which are the container's children.
-// live.Stream writes it; the differ and the appliers read it.
-type StreamMeta struct {
-	Reset   bool           `json:"r,omitempty"`
-	Limit   int            `json:"l,omitempty"`
-	Deletes []string       `json:"d,omitempty"`
-	At      map[string]int `json:"a,omitempty"` // the position of each item not appended
-}
-
-// AppendStreamMeta appends m's encoding, the value of a live-stream
-// attribute, to dst.
-func AppendStreamMeta(dst []byte, m *StreamMeta) []byte {
-	b, _ := json.Marshal(m) // cannot fail: strings, ints and a map of them
-	return append(dst, b...)
-}
 
 // streamMode returns the live-update mode of an element, or "".
 func streamMode(n *html.Node) string {
@@ -71,9 +22,9 @@ func streamMode(n *html.Node) string {
 		return ""
 	}
 	for _, a := range n.Attr {
-		if a.Namespace == "" && a.Key == attrUpdate {
+		if a.Namespace == "" && a.Key == protocol.AttrUpdate {
 			switch a.Val {
-			case updateStream, updateAppend, updatePrepend:
+			case protocol.UpdateStream, protocol.UpdateAppend, protocol.UpdatePrepend:
 				return a.Val
 			}
 			return ""
@@ -84,11 +35,11 @@ func streamMode(n *html.Node) string {
 
 // streamMeta reads a stream container's batch. A missing or malformed
 // attribute is an empty batch: the children are then appended.
-func streamMeta(n *html.Node) StreamMeta {
-	var m StreamMeta
-	if v, ok := attrValue(n.Attr, "", attrStream); ok && v != "" {
+func streamMeta(n *html.Node) protocol.StreamMeta {
+	var m protocol.StreamMeta
+	if v, ok := attrValue(n.Attr, "", protocol.AttrStream); ok && v != "" {
 		if json.Unmarshal([]byte(v), &m) != nil {
-			m = StreamMeta{}
+			m = protocol.StreamMeta{}
 		}
 	}
 	return m
@@ -97,10 +48,10 @@ func streamMeta(n *html.Node) StreamMeta {
 // batch turns the render of a stream container n into its StreamOp. In
 // append and prepend modes, a child equal to the last render's child with
 // the same id is left out: the client has it.
-func (d *differ) batch(o, n *html.Node, mode string) *StreamOp {
-	s := &StreamOp{}
+func (d *differ) batch(o, n *html.Node, mode string) *protocol.StreamOp {
+	s := &protocol.StreamOp{}
 	var old map[string]*html.Node
-	if mode == updateStream {
+	if mode == protocol.UpdateStream {
 		m := streamMeta(n)
 		s.Reset, s.Limit, s.Deletes = m.Reset, m.Limit, m.Deletes
 		defer func() {
@@ -130,12 +81,12 @@ func (d *differ) batch(o, n *html.Node, mode string) *StreamOp {
 			continue
 		}
 		at := -1
-		if mode == updatePrepend {
+		if mode == protocol.UpdatePrepend {
 			at = k
 			k++
 		}
 		src, _ := d.render([]*html.Node{c})
-		s.Inserts = append(s.Inserts, StreamItem{ID: id, At: at, HTML: src})
+		s.Inserts = append(s.Inserts, protocol.StreamItem{ID: id, At: at, HTML: src})
 	}
 	return s
 }
@@ -153,11 +104,11 @@ func (d *differ) diffStream(o, n *html.Node, mode string) {
 	if !s.Reset && len(s.Deletes) == 0 && len(s.Inserts) == 0 && (s.Limit == 0 || s.Limit == streamMeta(o).Limit) {
 		return // nothing to do; a limit is sent with inserts, and when it changes
 	}
-	d.emit(Op{Kind: OpStream, Stream: s}, -1)
+	d.emit(protocol.Op{Kind: protocol.OpStream, Stream: s}, -1)
 }
 
 // applyStream applies an OpStream to the container n.
-func applyStream(n *html.Node, s *StreamOp) error {
+func applyStream(n *html.Node, s *protocol.StreamOp) error {
 	if s == nil {
 		return drift("stream op without a batch")
 	}
@@ -318,9 +269,9 @@ func mergeBatch(o, n *html.Node, mode string) {
 		o.RemoveChild(c)
 		n.AppendChild(c)
 	}
-	var m StreamMeta
+	var m protocol.StreamMeta
 	switch mode {
-	case updateStream:
+	case protocol.UpdateStream:
 		m = streamMeta(n)
 	}
 	if m.Reset {
@@ -336,7 +287,7 @@ func mergeBatch(o, n *html.Node, mode string) {
 	for k, c := range items {
 		id := getID(c)
 		at := -1
-		if mode == updatePrepend {
+		if mode == protocol.UpdatePrepend {
 			at = k
 		} else if p, ok := m.At[id]; ok && id != "" {
 			at = p

@@ -50,19 +50,20 @@ const (
 	ValueShiftKey = "shiftKey"
 )
 
-// Patch op kinds (docs/protocol.md, "Patch ops").
+// Patch op kinds (docs/protocol.md, "Patch ops"), in wire order; Op
+// (op.go) says which fields each uses.
 const (
-	OpText          = 0
-	OpAttr          = 1
-	OpUnattr        = 2
-	OpInsert        = 3
-	OpInsertText    = 4
-	OpInsertComment = 5
-	OpInsertElement = 6
-	OpRemove        = 7
-	OpMove          = 8
-	OpMorph         = 9
-	OpStream        = 10
+	OpText          OpKind = 0  // set the data of a text or comment node
+	OpAttr          OpKind = 1  // set an attribute
+	OpUnattr        OpKind = 2  // remove an attribute
+	OpInsert        OpKind = 3  // insert nodes parsed from HTML
+	OpInsertText    OpKind = 4  // insert a text node
+	OpInsertComment OpKind = 5  // insert a comment node
+	OpInsertElement OpKind = 6  // insert an empty element
+	OpRemove        OpKind = 7  // remove a node
+	OpMove          OpKind = 8  // move a child within its parent
+	OpMorph         OpKind = 9  // replace a node with the nodes its HTML parses to
+	OpStream        OpKind = 10 // apply a batch to a stream container
 )
 
 // Namespace names of op 6 (insertelement): of the element, and of attributes.

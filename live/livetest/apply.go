@@ -26,7 +26,7 @@ import (
 // updates them in place; apply pairs the old elements with the new ones as
 // morphdom does (by id, else by tag in order) so that the client's state
 // follows them.
-func (p *Page) apply(ops []htmldiff.Op, submitted *html.Node) error {
+func (p *Page) apply(ops []protocol.Op, submitted *html.Node) error {
 	f := p.focused
 	var before []string
 	keep := f != nil && hasLiveValue(f)
@@ -77,37 +77,37 @@ func (p *Page) apply(ops []htmldiff.Op, submitted *html.Node) error {
 	return err
 }
 
-func (p *Page) applyOp(op *htmldiff.Op) error {
+func (p *Page) applyOp(op *protocol.Op) error {
 	n, skip := p.resolve(op)
 	if skip {
 		return nil
 	}
 	if n == nil { // let the applier say how it does not fit
-		return htmldiff.Apply(p.root, []htmldiff.Op{*op})
+		return htmldiff.Apply(p.root, []protocol.Op{*op})
 	}
 	switch op.Kind {
-	case htmldiff.OpAttr, htmldiff.OpUnattr, htmldiff.OpInsert, htmldiff.OpInsertText,
-		htmldiff.OpInsertComment, htmldiff.OpInsertElement, htmldiff.OpMove:
+	case protocol.OpAttr, protocol.OpUnattr, protocol.OpInsert, protocol.OpInsertText,
+		protocol.OpInsertComment, protocol.OpInsertElement, protocol.OpMove:
 		if n != p.root && hasAttr(n, protocol.AttrIgnore) {
 			return nil
 		}
-		if (op.Kind == htmldiff.OpAttr || op.Kind == htmldiff.OpUnattr) && slices.Contains(ignoredAttrs(n), op.Name) {
+		if (op.Kind == protocol.OpAttr || op.Kind == protocol.OpUnattr) && slices.Contains(ignoredAttrs(n), op.Name) {
 			return nil
 		}
-	case htmldiff.OpRemove:
+	case protocol.OpRemove:
 		p.removeChains(n)
-	case htmldiff.OpMorph:
+	case protocol.OpMorph:
 		return p.morph(n, op)
-	case htmldiff.OpStream:
+	case protocol.OpStream:
 		return p.stream(n, op)
 	}
-	return htmldiff.Apply(p.root, []htmldiff.Op{*op})
+	return htmldiff.Apply(p.root, []protocol.Op{*op})
 }
 
 // resolve finds the node op addresses as the client does, or reports that
 // the way there enters a live-ignore subtree. A nil node without skip
 // means the op does not fit.
-func (p *Page) resolve(op *htmldiff.Op) (n *html.Node, skip bool) {
+func (p *Page) resolve(op *protocol.Op) (n *html.Node, skip bool) {
 	n = p.root
 	if op.Target != "" {
 		n = findID(p.root, op.Target)
@@ -174,17 +174,17 @@ func children(n *html.Node) []*html.Node {
 
 // morph applies a morph op and pairs the nodes it replaced with the new
 // ones.
-func (p *Page) morph(n *html.Node, op *htmldiff.Op) error {
+func (p *Page) morph(n *html.Node, op *protocol.Op) error {
 	if n == p.root {
 		old := children(n)
-		if err := htmldiff.Apply(p.root, []htmldiff.Op{*op}); err != nil {
+		if err := htmldiff.Apply(p.root, []protocol.Op{*op}); err != nil {
 			return err
 		}
 		p.pairChildren(old, children(n))
 		return nil
 	}
 	parent, prev, next := n.Parent, n.PrevSibling, n.NextSibling
-	if err := htmldiff.Apply(p.root, []htmldiff.Op{*op}); err != nil {
+	if err := htmldiff.Apply(p.root, []protocol.Op{*op}); err != nil {
 		return err
 	}
 	first := parent.FirstChild

@@ -14,7 +14,6 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/templive/templive/internal/htmldiff"
 	"github.com/templive/templive/internal/protocol"
 )
 
@@ -556,7 +555,7 @@ func (p *Page) patch(raw json.RawMessage, isResync bool, form *html.Node) {
 	if !hasOps(raw) || p.resyncing {
 		return
 	}
-	ops, err := htmldiff.DecodeJSON(raw)
+	ops, err := protocol.DecodeOps(raw)
 	if err == nil {
 		err = p.apply(ops, form)
 	}

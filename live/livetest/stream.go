@@ -80,7 +80,7 @@ func lastElementChild(n *html.Node) *html.Node {
 // and the batch updates is morphed in the browser, so it keeps its client
 // state (sticky JS command changes, focus); the Go applier replaces it, and
 // stream hands the state over to the replacement.
-func (p *Page) stream(box *html.Node, op *htmldiff.Op) error {
+func (p *Page) stream(box *html.Node, op *protocol.Op) error {
 	if box != p.root && hasAttr(box, protocol.AttrIgnore) {
 		return nil
 	}
@@ -90,7 +90,7 @@ func (p *Page) stream(box *html.Node, op *htmldiff.Op) error {
 			old[id] = c
 		}
 	}
-	if err := htmldiff.Apply(p.root, []htmldiff.Op{*op}); err != nil {
+	if err := htmldiff.Apply(p.root, []protocol.Op{*op}); err != nil {
 		return err
 	}
 	if op.Stream == nil {

@@ -1,4 +1,4 @@
-package htmldiff
+package protocol
 
 import (
 	"fmt"
@@ -10,12 +10,12 @@ import (
 	"golang.org/x/net/html"
 )
 
-// DecodeJSON parses a JSON array of ops as AppendJSON writes it. It is
+// DecodeOps parses a JSON array of ops as AppendOps writes it. It is
 // strict: an unknown kind, a wrong number of elements, a value of the wrong
 // type, a negative or fractional index, an unknown namespace, invalid UTF-8
 // or trailing data give an error. Insignificant whitespace is allowed.
-func DecodeJSON(data []byte) ([]Op, error) {
-	d := decoder{data: data}
+func DecodeOps(data []byte) ([]Op, error) {
+	d := opDecoder{data: data}
 	ops, err := d.ops()
 	if err != nil {
 		return nil, err
@@ -23,16 +23,16 @@ func DecodeJSON(data []byte) ([]Op, error) {
 	return ops, nil
 }
 
-type decoder struct {
+type opDecoder struct {
 	data []byte
 	pos  int
 }
 
-func (d *decoder) errorf(format string, args ...any) error {
-	return fmt.Errorf("htmldiff: decode ops: offset %d: %s", d.pos, fmt.Sprintf(format, args...))
+func (d *opDecoder) errorf(format string, args ...any) error {
+	return fmt.Errorf("protocol: decode ops: offset %d: %s", d.pos, fmt.Sprintf(format, args...))
 }
 
-func (d *decoder) skipSpace() {
+func (d *opDecoder) skipSpace() {
 	for d.pos < len(d.data) {
 		switch d.data[d.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -44,7 +44,7 @@ func (d *decoder) skipSpace() {
 }
 
 // peek returns the next significant byte, or 0 at the end.
-func (d *decoder) peek() byte {
+func (d *opDecoder) peek() byte {
 	d.skipSpace()
 	if d.pos < len(d.data) {
 		return d.data[d.pos]
@@ -52,7 +52,7 @@ func (d *decoder) peek() byte {
 	return 0
 }
 
-func (d *decoder) expect(c byte, what string) error {
+func (d *opDecoder) expect(c byte, what string) error {
 	if d.peek() != c {
 		return d.unexpected(what)
 	}
@@ -60,7 +60,7 @@ func (d *decoder) expect(c byte, what string) error {
 	return nil
 }
 
-func (d *decoder) unexpected(what string) error {
+func (d *opDecoder) unexpected(what string) error {
 	if d.pos >= len(d.data) {
 		return d.errorf("unexpected end of input, want %s", what)
 	}
@@ -69,7 +69,7 @@ func (d *decoder) unexpected(what string) error {
 
 // next consumes a ',' before another element of an op; a ']' there means
 // the op has too few elements.
-func (d *decoder) next(kind Kind, what string) error {
+func (d *opDecoder) next(kind OpKind, what string) error {
 	switch d.peek() {
 	case ',':
 		d.pos++
@@ -80,7 +80,7 @@ func (d *decoder) next(kind Kind, what string) error {
 	return d.unexpected("','")
 }
 
-func (d *decoder) ops() ([]Op, error) {
+func (d *opDecoder) ops() ([]Op, error) {
 	if err := d.expect('[', "'[' opening the op list"); err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (d *decoder) ops() ([]Op, error) {
 	return ops, nil
 }
 
-func (d *decoder) op() (Op, error) {
+func (d *opDecoder) op() (Op, error) {
 	var op Op
 	if err := d.expect('[', "'[' opening an op"); err != nil {
 		return op, err
@@ -119,10 +119,10 @@ func (d *decoder) op() (Op, error) {
 	if err != nil {
 		return op, err
 	}
-	if k >= int(numKinds) {
+	if k >= int(numOpKinds) {
 		return op, d.errorf("unknown op kind %d", k)
 	}
-	op.Kind = Kind(k)
+	op.Kind = OpKind(k)
 	if err := d.next(op.Kind, "target"); err != nil {
 		return op, err
 	}
@@ -175,7 +175,7 @@ func (d *decoder) op() (Op, error) {
 }
 
 // strings reads one ",string" per destination.
-func (d *decoder) strings(kind Kind, dst ...*string) error {
+func (d *opDecoder) strings(kind OpKind, dst ...*string) error {
 	for _, p := range dst {
 		if err := d.next(kind, "string"); err != nil {
 			return err
@@ -189,7 +189,7 @@ func (d *decoder) strings(kind Kind, dst ...*string) error {
 	return nil
 }
 
-func (d *decoder) insertElement(op *Op) error {
+func (d *opDecoder) insertElement(op *Op) error {
 	var err error
 	if err = d.next(op.Kind, "index"); err != nil {
 		return err
@@ -233,7 +233,7 @@ func (d *decoder) insertElement(op *Op) error {
 }
 
 // attr reads [name, value] or [name, value, ns].
-func (d *decoder) attr() (html.Attribute, error) {
+func (d *opDecoder) attr() (html.Attribute, error) {
 	var a html.Attribute
 	if err := d.expect('[', "'[' opening an attribute"); err != nil {
 		return a, err
@@ -265,7 +265,7 @@ func (d *decoder) attr() (html.Attribute, error) {
 	return a, d.expect(']', "']' closing an attribute")
 }
 
-func (d *decoder) path() ([]int, error) {
+func (d *opDecoder) path() ([]int, error) {
 	if err := d.expect('[', "'[' opening a path"); err != nil {
 		return nil, err
 	}
@@ -290,7 +290,7 @@ func (d *decoder) path() ([]int, error) {
 
 // int reads a non-negative JSON integer no larger than MaxInt32: indexes
 // are child positions, and fractions, exponents and signs are bugs.
-func (d *decoder) int() (int, error) {
+func (d *opDecoder) int() (int, error) {
 	d.skipSpace()
 	start := d.pos
 	var n int64
@@ -316,7 +316,7 @@ func (d *decoder) int() (int, error) {
 	return int(n), nil
 }
 
-func (d *decoder) string() (string, error) {
+func (d *opDecoder) string() (string, error) {
 	if d.peek() != '"' {
 		return "", d.unexpected("a string")
 	}
@@ -366,7 +366,7 @@ func (d *decoder) string() (string, error) {
 
 // escape decodes the escape sequence at d.pos into b. A lone surrogate
 // becomes U+FFFD, as encoding/json does.
-func (d *decoder) escape(b *strings.Builder) error {
+func (d *opDecoder) escape(b *strings.Builder) error {
 	if d.pos+1 >= len(d.data) {
 		return d.errorf("unterminated escape")
 	}
@@ -414,7 +414,7 @@ func (d *decoder) escape(b *strings.Builder) error {
 	return nil
 }
 
-func (d *decoder) hex4() (rune, bool) {
+func (d *opDecoder) hex4() (rune, bool) {
 	if d.pos+4 > len(d.data) {
 		return 0, false
 	}
@@ -437,7 +437,7 @@ func (d *decoder) hex4() (rune, bool) {
 }
 
 // stream reads the fields of an OpStream (see appendStream).
-func (d *decoder) stream() (*StreamOp, error) {
+func (d *opDecoder) stream() (*StreamOp, error) {
 	s := &StreamOp{}
 	if err := d.next(OpStream, "reset"); err != nil {
 		return nil, err
@@ -497,7 +497,7 @@ func (d *decoder) stream() (*StreamOp, error) {
 }
 
 // list reads a JSON array whose elements item reads.
-func (d *decoder) list(what string, item func() error) error {
+func (d *opDecoder) list(what string, item func() error) error {
 	if err := d.expect('[', "'[' opening "+what); err != nil {
 		return err
 	}
@@ -519,7 +519,7 @@ func (d *decoder) list(what string, item func() error) error {
 
 // signed reads an integer that may be negative (a stream's limit and
 // positions), within ±MaxInt32.
-func (d *decoder) signed() (int, error) {
+func (d *opDecoder) signed() (int, error) {
 	if d.peek() == '-' {
 		d.pos++
 		if d.pos < len(d.data) && (d.data[d.pos] < '0' || d.data[d.pos] > '9') {

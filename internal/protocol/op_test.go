@@ -1,7 +1,9 @@
-package htmldiff
+package protocol
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,19 +29,19 @@ var wireShapes = []struct {
 	{Op{Kind: OpMorph, Path: []int{0}, Data: "<h3>t</h3>"}, `[9,"",[0],"<h3>t</h3>"]`},
 }
 
-func TestAppendJSONShapes(t *testing.T) {
+func TestAppendOpsShapes(t *testing.T) {
 	for _, tt := range wireShapes {
 		t.Run(tt.op.Kind.String(), func(t *testing.T) {
-			got := string(AppendJSON(nil, []Op{tt.op}))
+			got := string(AppendOps(nil, []Op{tt.op}))
 			if want := "[" + tt.json + "]"; got != want {
-				t.Errorf("AppendJSON = %s, want %s", got, want)
+				t.Errorf("AppendOps = %s, want %s", got, want)
 			}
-			ops, err := DecodeJSON([]byte("[" + tt.json + "]"))
+			ops, err := DecodeOps([]byte("[" + tt.json + "]"))
 			if err != nil {
-				t.Fatalf("DecodeJSON: %v", err)
+				t.Fatalf("DecodeOps: %v", err)
 			}
 			if firstOpDifference(ops, []Op{tt.op}) >= 0 {
-				t.Errorf("DecodeJSON = %+v, want %+v", ops[0], tt.op)
+				t.Errorf("DecodeOps = %+v, want %+v", ops[0], tt.op)
 			}
 		})
 	}
@@ -49,15 +51,15 @@ func TestAppendJSONShapes(t *testing.T) {
 		all[i] = tt.op
 		want = append(want, tt.json)
 	}
-	if got := string(AppendJSON([]byte("x"), all)); got != "x["+strings.Join(want, ",")+"]" {
-		t.Errorf("AppendJSON of all shapes after a prefix = %s", got)
+	if got := string(AppendOps([]byte("x"), all)); got != "x["+strings.Join(want, ",")+"]" {
+		t.Errorf("AppendOps of all shapes after a prefix = %s", got)
 	}
-	if got := string(AppendJSON(nil, nil)); got != "[]" {
-		t.Errorf("AppendJSON(nil) = %s, want []", got)
+	if got := string(AppendOps(nil, nil)); got != "[]" {
+		t.Errorf("AppendOps(nil) = %s, want []", got)
 	}
 }
 
-func TestAppendJSONStrings(t *testing.T) {
+func TestAppendOpsStrings(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
@@ -76,25 +78,25 @@ func TestAppendJSONStrings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := string(appendString(nil, tt.in))
+			got := string(appendOpString(nil, tt.in))
 			if got != tt.want {
-				t.Fatalf("appendString(%q) = %s, want %s", tt.in, got, tt.want)
+				t.Fatalf("appendOpString(%q) = %s, want %s", tt.in, got, tt.want)
 			}
 			var s string
 			if err := json.Unmarshal([]byte(got), &s); err != nil {
 				t.Fatalf("encoding/json rejects %s: %v", got, err)
 			}
-			if d := (&decoder{data: []byte(got)}); true {
+			if d := (&opDecoder{data: []byte(got)}); true {
 				mine, err := d.string()
 				if err != nil || mine != s {
-					t.Errorf("DecodeJSON's string reader gives %q, %v; encoding/json gives %q", mine, err, s)
+					t.Errorf("DecodeOps's string reader gives %q, %v; encoding/json gives %q", mine, err, s)
 				}
 			}
 		})
 	}
 }
 
-func TestDecodeJSONErrors(t *testing.T) {
+func TestDecodeOpsErrors(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
@@ -135,18 +137,18 @@ func TestDecodeJSONErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ops, err := DecodeJSON([]byte(tt.in))
+			ops, err := DecodeOps([]byte(tt.in))
 			if err == nil {
-				t.Fatalf("DecodeJSON(%q) = %+v, want an error", tt.in, ops)
+				t.Fatalf("DecodeOps(%q) = %+v, want an error", tt.in, ops)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("DecodeJSON(%q) error %q, want it to contain %q", tt.in, err, tt.want)
+				t.Errorf("DecodeOps(%q) error %q, want it to contain %q", tt.in, err, tt.want)
 			}
 		})
 	}
 }
 
-func TestDecodeJSONAccepts(t *testing.T) {
+func TestDecodeOpsAccepts(t *testing.T) {
 	tests := []struct {
 		name, in string
 		want     Op
@@ -160,25 +162,81 @@ func TestDecodeJSONAccepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ops, err := DecodeJSON([]byte(tt.in))
+			ops, err := DecodeOps([]byte(tt.in))
 			if err != nil {
-				t.Fatalf("DecodeJSON(%q): %v", tt.in, err)
+				t.Fatalf("DecodeOps(%q): %v", tt.in, err)
 			}
 			if len(ops) != 1 || firstOpDifference(ops, []Op{tt.want}) >= 0 {
-				t.Errorf("DecodeJSON(%q) = %+v, want [%+v]", tt.in, ops, tt.want)
+				t.Errorf("DecodeOps(%q) = %+v, want [%+v]", tt.in, ops, tt.want)
 			}
 		})
 	}
 }
 
-func TestKindString(t *testing.T) {
+func TestOpKindString(t *testing.T) {
 	if got := OpInsertElement.String(); got != "insertelement" {
 		t.Errorf("OpInsertElement.String() = %q", got)
 	}
-	if got := Kind(42).String(); got != "Kind(42)" {
-		t.Errorf("Kind(42).String() = %q", got)
+	if got := OpKind(42).String(); got != "OpKind(42)" {
+		t.Errorf("OpKind(42).String() = %q", got)
 	}
 	if OpMorph != 9 {
 		t.Errorf("OpMorph = %d, want 9 (the wire value)", OpMorph)
 	}
+}
+
+func TestStreamOpJSON(t *testing.T) {
+	op := Op{Kind: OpStream, Target: "s", Path: []int{}, Stream: &StreamOp{
+		Reset: true, Limit: -50, Deletes: []string{"a", `q"`},
+		Inserts: []StreamItem{{ID: "m1", At: -1, HTML: `<li id="m1">x</li>`}, {At: 3, HTML: "<li>y</li>"}},
+	}}
+	enc := AppendOps(nil, []Op{op})
+	want := `[[10,"s",[],1,-50,["a","q\""],[["m1",-1,"<li id=\"m1\">x</li>"],["",3,"<li>y</li>"]]]]`
+	if string(enc) != want {
+		t.Fatalf("encoded %s\nwant    %s", enc, want)
+	}
+	got, err := DecodeOps(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(*got[0].Stream) != fmt.Sprint(*op.Stream) {
+		t.Errorf("decoded %+v, want %+v", *got[0].Stream, *op.Stream)
+	}
+	for _, bad := range []string{
+		`[[10,"s",[],2,0,[],[]]]`,
+		`[[10,"s",[],0,0,[1],[]]]`,
+		`[[10,"s",[],0,0,[],[["a",0]]]]`,
+		`[[10,"s",[],0,0,[],[["a","0","<p>"]]]]`,
+		`[[10,"s",[],0,0,[]]]`,
+		`[[10,"s",[],0,0,[],[],1]]`,
+		`[[10,"s",[],0,"x",[],[]]]`,
+	} {
+		if _, err := DecodeOps([]byte(bad)); err == nil {
+			t.Errorf("DecodeOps(%s) accepted it", bad)
+		}
+	}
+}
+
+// firstOpDifference returns the index of the first op that differs, or -1;
+// nil and empty paths and attribute lists are the same.
+func firstOpDifference(a, b []Op) int {
+	for i := range max(len(a), len(b)) {
+		if i >= len(a) || i >= len(b) {
+			return i
+		}
+		x, y := a[i], b[i]
+		if x.Kind != y.Kind || x.Target != y.Target || !slices.Equal(x.Path, y.Path) ||
+			x.Index != y.Index || x.To != y.To || x.Name != y.Name || x.NS != y.NS ||
+			x.Data != y.Data || !slices.Equal(x.Attrs, y.Attrs) || !sameStream(x.Stream, y.Stream) {
+			return i
+		}
+	}
+	return -1
+}
+
+func sameStream(a, b *StreamOp) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Reset == b.Reset && a.Limit == b.Limit && slices.Equal(a.Deletes, b.Deletes) && slices.Equal(a.Inserts, b.Inserts)
 }

@@ -1,4 +1,4 @@
-package htmldiff
+package protocol
 
 import (
 	"strconv"
@@ -6,38 +6,23 @@ import (
 	"golang.org/x/net/html"
 )
 
-// Kind is the kind of a patch op; the values are the wire values of
-// docs/protocol.md.
-type Kind uint8
+// OpKind is the kind of a patch op; the values are the wire values of
+// docs/protocol.md, named in keys.go (OpText, OpAttr, ...).
+type OpKind uint8
 
-// The op kinds, in wire order.
-const (
-	OpText          Kind = iota // set the data of a text or comment node
-	OpAttr                      // set an attribute
-	OpUnattr                    // remove an attribute
-	OpInsert                    // insert nodes parsed from HTML
-	OpInsertText                // insert a text node
-	OpInsertComment             // insert a comment node
-	OpInsertElement             // insert an empty element
-	OpRemove                    // remove a node
-	OpMove                      // move a child within its parent
-	OpMorph                     // replace a node with the nodes its HTML parses to
-	OpStream                    // apply a batch to a stream container
-)
+const numOpKinds = OpStream + 1
 
-const numKinds = OpStream + 1
-
-var kindNames = [numKinds]string{
+var opKindNames = [numOpKinds]string{
 	"text", "attr", "unattr", "insert", "inserttext", "insertcomment",
 	"insertelement", "remove", "move", "morph", "stream",
 }
 
 // String returns the protocol name of k, such as "inserttext".
-func (k Kind) String() string {
-	if k < numKinds {
-		return kindNames[k]
+func (k OpKind) String() string {
+	if k < numOpKinds {
+		return opKindNames[k]
 	}
-	return "Kind(" + strconv.Itoa(int(k)) + ")"
+	return "OpKind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // Op is one patch op. Every op addresses a node by Target and Path; which of
@@ -60,7 +45,7 @@ func (k Kind) String() string {
 // (xlink:href on an SVG element) is named by its qualified name in OpAttr
 // and OpUnattr, as it is written in HTML source.
 type Op struct {
-	Kind   Kind
+	Kind   OpKind
 	Target string // id of the anchor element; "" is the root
 	Path   []int  // child indexes from Target down to the node
 	Index  int

@@ -1,20 +1,21 @@
-package htmldiff
+package protocol
 
 import (
 	"strconv"
 	"unicode/utf8"
 )
 
-// AppendJSON appends ops to dst as the compact JSON array of op arrays of
-// docs/protocol.md (`[[0,"count",[0],"2"]]`) and returns the extended
-// buffer. Strings are escaped so that any JSON parser reads them back:
-// quote, backslash and control characters are escaped, U+2028 and U+2029
-// too (old JavaScript engines reject them raw), and invalid UTF-8 becomes
-// U+FFFD the way a browser decodes the page (one per maximal ill-formed
-// subsequence), so names and text still match the browser's DOM. <, > and
-// & stay as they are: frames are never embedded in HTML. An op of unknown
-// Kind is written as [kind,target,path], which DecodeJSON rejects.
-func AppendJSON(dst []byte, ops []Op) []byte {
+// AppendOps appends ops to dst as the compact JSON array of op arrays of
+// docs/protocol.md (`[[0,"count",[0],"2"]]`), the ops of a reply or patch
+// frame, and returns the extended buffer. Strings are escaped so that any
+// JSON parser reads them back: quote, backslash and control characters are
+// escaped, U+2028 and U+2029 too (old JavaScript engines reject them raw),
+// and invalid UTF-8 becomes U+FFFD the way a browser decodes the page (one
+// per maximal ill-formed subsequence), so names and text still match the
+// browser's DOM. Unlike AppendString, it leaves <, > and & as they are:
+// frames are never embedded in HTML. An op of unknown Kind is written as
+// [kind,target,path], which DecodeOps rejects.
+func AppendOps(dst []byte, ops []Op) []byte {
 	dst = append(dst, '[')
 	for i := range ops {
 		if i > 0 {
@@ -29,7 +30,7 @@ func appendOp(dst []byte, op *Op) []byte {
 	dst = append(dst, '[')
 	dst = strconv.AppendUint(dst, uint64(op.Kind), 10)
 	dst = append(dst, ',')
-	dst = appendString(dst, op.Target)
+	dst = appendOpString(dst, op.Target)
 	dst = append(dst, ',', '[')
 	for i, p := range op.Path {
 		if i > 0 {
@@ -41,39 +42,39 @@ func appendOp(dst []byte, op *Op) []byte {
 	switch op.Kind {
 	case OpText, OpMorph:
 		dst = append(dst, ',')
-		dst = appendString(dst, op.Data)
+		dst = appendOpString(dst, op.Data)
 	case OpAttr:
 		dst = append(dst, ',')
-		dst = appendString(dst, op.Name)
+		dst = appendOpString(dst, op.Name)
 		dst = append(dst, ',')
-		dst = appendString(dst, op.Data)
+		dst = appendOpString(dst, op.Data)
 	case OpUnattr:
 		dst = append(dst, ',')
-		dst = appendString(dst, op.Name)
+		dst = appendOpString(dst, op.Name)
 	case OpInsert, OpInsertText, OpInsertComment:
 		dst = append(dst, ',')
 		dst = strconv.AppendInt(dst, int64(op.Index), 10)
 		dst = append(dst, ',')
-		dst = appendString(dst, op.Data)
+		dst = appendOpString(dst, op.Data)
 	case OpInsertElement:
 		dst = append(dst, ',')
 		dst = strconv.AppendInt(dst, int64(op.Index), 10)
 		dst = append(dst, ',')
-		dst = appendString(dst, op.Name)
+		dst = appendOpString(dst, op.Name)
 		dst = append(dst, ',')
-		dst = appendString(dst, op.NS)
+		dst = appendOpString(dst, op.NS)
 		dst = append(dst, ',', '[')
 		for i, a := range op.Attrs {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, '[')
-			dst = appendString(dst, a.Key)
+			dst = appendOpString(dst, a.Key)
 			dst = append(dst, ',')
-			dst = appendString(dst, a.Val)
+			dst = appendOpString(dst, a.Val)
 			if a.Namespace != "" {
 				dst = append(dst, ',')
-				dst = appendString(dst, a.Namespace)
+				dst = appendOpString(dst, a.Namespace)
 			}
 			dst = append(dst, ']')
 		}
@@ -92,7 +93,7 @@ func appendOp(dst []byte, op *Op) []byte {
 const hexDigits = "0123456789abcdef"
 
 // appendString appends s as a JSON string.
-func appendString(dst []byte, s string) []byte {
+func appendOpString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -188,7 +189,7 @@ func appendStream(dst []byte, s *StreamOp) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, id)
+		dst = appendOpString(dst, id)
 	}
 	dst = append(dst, ']', ',', '[')
 	for i, it := range s.Inserts {
@@ -196,11 +197,11 @@ func appendStream(dst []byte, s *StreamOp) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, '[')
-		dst = appendString(dst, it.ID)
+		dst = appendOpString(dst, it.ID)
 		dst = append(dst, ',')
 		dst = strconv.AppendInt(dst, int64(it.At), 10)
 		dst = append(dst, ',')
-		dst = appendString(dst, it.HTML)
+		dst = appendOpString(dst, it.HTML)
 		dst = append(dst, ']')
 	}
 	return append(dst, ']')

@@ -35,8 +35,10 @@ const (
 // BenchmarkIdleMemory reports what an idle live page costs the server:
 // heap-B/conn (HeapInuse, spans in use), alloc-B/conn (HeapAlloc, live
 // objects), allocated-B/conn (TotalAlloc: garbage included, what drives
-// the GC and so RSS while pages join), stack-B/conn (StackInuse) and goroutines/conn,
-// once its view rests. The views are the demo's counter and chat, in the
+// the GC and so RSS while pages join), stack-B/conn (StackInuse),
+// goroutines/conn, and rss-B/conn (the growth of the process's resident
+// set, as the runtime left it at the default GOGC: no forced GC), once its
+// view rests. The views are the demo's counter and chat, in the
 // demo's layout. The pages are real WebSockets over loopback, held by
 // a second process (this test binary, running TestIdleClients), so that
 // nothing of the clients is counted. Run it with
@@ -69,12 +71,13 @@ func BenchmarkIdleMemory(b *testing.B) {
 			})
 			srv := httptest.NewServer(h)
 			defer func() { h.Close(); srv.Close() }()
-			var heap, alloc, total, stack, gs float64
+			var heap, alloc, total, stack, gs, rss float64
 			for b.Loop() {
 				var before, after runtime.MemStats
 				runtime.GC()
 				runtime.ReadMemStats(&before)
 				g0 := runtime.NumGoroutine()
+				rss0 := residentBytes()
 				stop := startIdleClients(b, srv.URL, n)
 				deadline := time.Now().Add(time.Minute)
 				for live.RestingViews(h) < n {
@@ -84,6 +87,7 @@ func BenchmarkIdleMemory(b *testing.B) {
 					}
 					time.Sleep(50 * time.Millisecond)
 				}
+				rss = float64(residentBytes()-rss0) / float64(n) // as the runtime left it: no forced GC
 				runtime.GC()
 				runtime.GC()
 				runtime.ReadMemStats(&after)
@@ -103,8 +107,27 @@ func BenchmarkIdleMemory(b *testing.B) {
 			b.ReportMetric(total, "allocated-B/conn")
 			b.ReportMetric(stack, "stack-B/conn")
 			b.ReportMetric(gs, "goroutines/conn")
+			if rss != 0 {
+				b.ReportMetric(rss, "rss-B/conn")
+			}
 		})
 	}
+}
+
+// residentBytes is the process's resident set (VmRSS), or 0 where there is
+// no /proc.
+func residentBytes() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(status)) {
+		if kb, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(kb), " kB"), 10, 64)
+			return n << 10
+		}
+	}
+	return 0
 }
 
 func writeHeapProfile(b *testing.B, name string) {

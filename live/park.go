@@ -22,7 +22,7 @@ import (
 // are guarded by the poller's mutex.
 type parking struct {
 	conn     net.Conn      // the hijacked connection, under parkConn
-	br       *bufio.Reader // what the WebSocket reads frames from
+	br       *bufio.Reader // what the WebSocket reads frames from: its buffer goes while parked
 	fd       int32
 	added    bool      // the descriptor is in the poller's set
 	closed   bool      // the connection is closing or closed: it parks no more
@@ -89,6 +89,11 @@ func (p *poller) park(pk *parking, c *wsConn, deadline time.Time, idle time.Dura
 	if pk.closed || pk.br.Buffered() > 0 || !p.sys.arm(pk.fd, pk.added) {
 		return false
 	}
+	// The reader's buffer is empty: a parked connection keeps a tiny
+	// one (for a close handshake) and gets a whole one back when it
+	// wakes. This also lets go of what coder/websocket wrapped the
+	// connection in to hand back bytes read with the upgrade, long read.
+	*pk.br = *bufio.NewReaderSize(pk.conn, 16)
 	pk.added = true
 	pk.parked = c
 	pk.deadline = deadline
@@ -111,6 +116,9 @@ func (p *poller) takeLocked(pk *parking) *wsConn {
 	}
 	pk.parked = nil
 	delete(p.parked, pk.fd)
+	if !pk.closed { // else a close handshake may be reading: it has the tiny buffer
+		*pk.br = *bufio.NewReaderSize(pk.conn, connBufferSize)
+	}
 	return c
 }
 

@@ -64,11 +64,13 @@ func (w *smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 			r = brw.Reader // more than the small buffer holds: keep net/http's
 		}
 	}
-	if w.pk = newParking(c, r); w.pk != nil {
+	bw := bufio.NewWriterSize(c, connBufferSize)
+	if w.pk = newParking(c, r, bw); w.pk != nil {
 		c = &parkConn{Conn: c, pk: w.pk}
+		bw.Reset(c)
 	}
 	w.conn = c
-	return c, bufio.NewReadWriter(r, bufio.NewWriterSize(c, connBufferSize)), nil
+	return c, bufio.NewReadWriter(r, bw), nil
 }
 
 // Unwrap gives http.ResponseController the original writer.

@@ -28,6 +28,66 @@ type parking struct {
 	closed   bool      // the connection is closing or closed: it parks no more
 	parked   *wsConn   // waiting for the poller to resume its read, or nil
 	deadline time.Time // the read deadline set before parking
+
+	// The write buffer goes too while nothing writes. These are
+	// guarded by the wsConn's mutex.
+	bw      *bufio.Writer
+	away    bool // the reader is parked, or about to: it calls no WebSocket method
+	wsmall  bool // bw has the tiny buffer
+	wclosed bool // a close handshake writes: bw keeps its buffer
+}
+
+// The write buffer. Every call into the WebSocket that may write (a
+// write; a read, which may answer a ping; a close) grows it back first,
+// under the connection's mutex; it shrinks, under the same mutex, when
+// the reader parks while no writer runs, or the writer ends while the
+// reader is parked.
+
+// readerAway tells that the reader parks, and shrinks the write buffer
+// unless the writer runs.
+func (c *wsConn) readerAway() {
+	c.mu.Lock()
+	c.pk.away = true
+	if !c.writing {
+		c.pk.shrinkWriterLocked()
+	}
+	c.mu.Unlock()
+}
+
+// readerBack tells that the reader reads again.
+func (c *wsConn) readerBack() {
+	c.mu.Lock()
+	c.pk.away = false
+	c.pk.growWriterLocked()
+	c.mu.Unlock()
+}
+
+// growWriter gives the write buffer back before a write; final: the
+// write is the close handshake's, and the buffer stays.
+func (c *wsConn) growWriter(final bool) {
+	if c.pk == nil {
+		return
+	}
+	c.mu.Lock()
+	c.pk.growWriterLocked()
+	if final {
+		c.pk.wclosed = true
+	}
+	c.mu.Unlock()
+}
+
+func (pk *parking) shrinkWriterLocked() {
+	if !pk.wclosed && !pk.wsmall && pk.bw.Buffered() == 0 {
+		*pk.bw = *bufio.NewWriterSize(pk.conn, 16)
+		pk.wsmall = true
+	}
+}
+
+func (pk *parking) growWriterLocked() {
+	if pk.wsmall {
+		*pk.bw = *bufio.NewWriterSize(pk.conn, connBufferSize)
+		pk.wsmall = false
+	}
 }
 
 // A parkConn is a hijacked connection that can park. Closing it resumes a

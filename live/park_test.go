@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +163,42 @@ func closeFrame(t *testing.T, br *bufio.Reader) byte {
 		}
 		if op != 0x81 {
 			return op
+		}
+	}
+}
+
+// A parked connection answers a ping (coder/websocket does, while it
+// reads) and sends the view's frames, with the buffers it gave back
+// while parked taken again.
+func TestParkedConnectionWrites(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("connections park on Linux only")
+	}
+	echo := func(v *probe, c *live.Conn, e live.Event) error { v.out = e.Get("text"); return nil }
+	srv, _ := probeServer(t, func() live.View { return &probe{out: "hi", onEvent: echo} }, nil)
+	p := joinRaw(t, srv)
+	for i := range 3 {
+		time.Sleep(20 * time.Millisecond) // parked
+		ping := clientFrame("are you there")
+		ping[0] = 0x89
+		if _, err := p.conn.Write(ping); err != nil {
+			t.Fatal(err)
+		}
+		var h [2]byte
+		if _, err := io.ReadFull(p.br, h[:]); err != nil {
+			t.Fatal(err)
+		}
+		body := make([]byte, h[1]&0x7f)
+		if _, err := io.ReadFull(p.br, body); err != nil {
+			t.Fatal(err)
+		}
+		if h[0] != 0x8a || string(body) != "are you there" {
+			t.Fatalf("ping %d: answer %#x %q, want a pong with the ping's data", i, h[0], body)
+		}
+		long := strings.Repeat(strconv.Itoa(i), 1000) // more than the tiny buffers hold
+		p.write(t, fmt.Sprintf(`[1,%d,"echo",{"text":%q}]`, i+1, long))
+		if got := serverFrame(t, p.br); !strings.Contains(got, long) {
+			t.Fatalf("echo %d: %.80s…, want the text back", i, got)
 		}
 	}
 }

@@ -63,7 +63,7 @@ func (s *pollSys) wait(fds []int32, d time.Duration) []int32 {
 // while idle; it returns nil, and c is read as before, when c has no
 // descriptor of its own (TLS: the Go TLS stack may hold a record it has
 // decrypted but not handed out).
-func newParking(c net.Conn, br *bufio.Reader) *parking {
+func newParking(c net.Conn, br *bufio.Reader, bw *bufio.Writer) *parking {
 	sc, ok := c.(syscall.Conn)
 	if !ok {
 		return nil
@@ -72,7 +72,7 @@ func newParking(c net.Conn, br *bufio.Reader) *parking {
 	if err != nil {
 		return nil
 	}
-	pk := &parking{conn: c, br: br, fd: -1}
+	pk := &parking{conn: c, br: br, bw: bw, fd: -1}
 	rc.Control(func(fd uintptr) { pk.fd = int32(fd) })
 	if pk.fd < 0 {
 		return nil

@@ -18,4 +18,4 @@ func (*pollSys) wait(fds []int32, d time.Duration) []int32 {
 	return fds
 }
 
-func newParking(net.Conn, *bufio.Reader) *parking { return nil }
+func newParking(net.Conn, *bufio.Reader, *bufio.Writer) *parking { return nil }

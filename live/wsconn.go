@@ -141,9 +141,15 @@ func (c *wsConn) readLoop() (parked bool) {
 			// read too.
 			deadline := time.Now().Add(c.h.opts.IdleTimeout)
 			c.nc.SetReadDeadline(deadline)
-			if c.pk != nil && c.pk.park(c, deadline) {
-				return true
+			if c.pk != nil {
+				c.readerAway()
+				if c.pk.park(c, deadline) {
+					return true
+				}
 			}
+		}
+		if c.pk != nil {
+			c.readerBack() // the read may answer a ping
 		}
 		if n := s.uploadLimit(); n > rs.chunkLimit {
 			rs.chunkLimit = n
@@ -232,6 +238,9 @@ func (c *wsConn) writeLoop() {
 		frame := c.nextLocked()
 		if frame == nil {
 			c.writing = false
+			if c.pk != nil && c.pk.away {
+				c.pk.shrinkWriterLocked()
+			}
 			c.mu.Unlock()
 			return
 		}
@@ -366,6 +375,7 @@ func (c *wsConn) sendNow(frame []byte) { c.write(frame) }
 // afterwards: what the WebSocket writes of its own later (a pong, the close
 // frame that tells the page why it ends) must not find it long expired.
 func (c *wsConn) write(frame []byte) error {
+	c.growWriter(false)
 	c.nc.SetWriteDeadline(time.Now().Add(c.h.opts.WriteTimeout))
 	err := c.ws.Write(context.Background(), websocket.MessageText, frame)
 	c.nc.SetWriteDeadline(time.Time{})
@@ -386,6 +396,7 @@ func (c *wsConn) fail(code websocket.StatusCode, reason string) {
 		c.wg.Add(1)
 		go func() {
 			defer c.wg.Done()
+			c.growWriter(true)
 			c.ws.Close(code, reason)
 			c.cancel()
 		}()

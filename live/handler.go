@@ -14,7 +14,6 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/templive/templive/internal/htmldiff"
 	"github.com/templive/templive/internal/protocol"
 )
 
@@ -285,6 +284,3 @@ func (h *Handler) attachSession(r *http.Request, j *protocol.Join) (*session, er
 	s.recovered = true
 	return s, nil
 }
-
-// parse is the one place rendered HTML becomes a tree.
-func parse(body []byte) (*htmldiff.Doc, error) { return htmldiff.NewDoc(body) }

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 
+	"github.com/templive/templive/internal/htmldiff"
 	"github.com/templive/templive/internal/protocol"
 )
 
@@ -16,11 +17,9 @@ func (s *session) renderTree(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := parse(body)
-	if err != nil {
-		return nil, err
-	}
-	s.doc = doc
+	// Its tree is built when the first change needs it: a page that never
+	// changes never costs a parse, and a page only loaded holds no tree.
+	s.doc = htmldiff.NewDocAtRest(body)
 	return body, nil
 }
 

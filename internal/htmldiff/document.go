@@ -87,6 +87,11 @@ func NewDoc(src []byte) (*Doc, error) {
 	return d, nil
 }
 
+// NewDocAtRest returns a Doc of src as Compact leaves one: its tree is
+// built when an Update, UpdateContent or Tree first needs it, so a Doc
+// that never changes never costs a parse. src must not change.
+func NewDocAtRest(src []byte) *Doc { return &Doc{src: src} }
+
 // Tree returns the tree of the last render, a root as from Parse. It
 // belongs to the Doc, which changes it in place on Update: the caller must
 // not modify it nor keep it across Update or Compact.

@@ -432,3 +432,38 @@ func TestDocCompact(t *testing.T) {
 		}
 	}
 }
+
+// A Doc made at rest makes the ops a parsed one makes, for a whole update
+// and for an update of an element's content.
+func TestDocAtRest(t *testing.T) {
+	for _, fx := range loadFixtures(t) {
+		parsed, rest := mustDoc(t, fx.before), NewDocAtRest([]byte(fx.before))
+		if rest.root != nil {
+			t.Fatalf("%s: NewDocAtRest parsed", fx.name)
+		}
+		want, err := parsed.Update(nil, []byte(fx.after))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := checkUpdate(t, rest, fx.after, nil)
+		if a, b := protocol.AppendOps(nil, got), protocol.AppendOps(nil, want); string(a) != string(b) {
+			t.Fatalf("%s: ops %s, want %s", fx.name, a, b)
+		}
+	}
+	const before, inner = `<div id="c"><p>a</p></div>`, `<p>b</p>`
+	rest, parsed := NewDocAtRest([]byte(before)), mustDoc(t, before)
+	got, err := rest.UpdateContent(nil, "c", []byte(inner))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := parsed.UpdateContent(nil, "c", []byte(inner))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := protocol.AppendOps(nil, got), protocol.AppendOps(nil, want); string(a) != string(b) || len(got) == 0 {
+		t.Fatalf("content update at rest: ops %s, want %s", a, b)
+	}
+	if ok, diff := Equal(rest.Tree(), mustParse(t, `<div id="c"><p>b</p></div>`)); !ok {
+		t.Fatalf("after UpdateContent at rest the tree is not the new render: %s", diff)
+	}
+}

@@ -86,7 +86,7 @@ func clientFrame(payload string) []byte {
 }
 
 // serverFrame reads one unmasked text frame of under 64 KiB.
-func serverFrame(t *testing.T, br *bufio.Reader) string {
+func serverFrame(t testing.TB, br *bufio.Reader) string {
 	t.Helper()
 	var h [2]byte
 	if _, err := io.ReadFull(br, h[:]); err != nil {

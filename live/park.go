@@ -78,6 +78,9 @@ func (c *wsConn) growWriter(final bool) {
 
 func (pk *parking) shrinkWriterLocked() {
 	if !pk.wclosed && !pk.wsmall && pk.bw.Buffered() == 0 {
+		whole := writerShells.getOrNew()
+		*whole = *pk.bw
+		wholeWriters.put(whole)
 		*pk.bw = *bufio.NewWriterSize(pk.conn, 16)
 		pk.wsmall = true
 	}
@@ -85,10 +88,62 @@ func (pk *parking) shrinkWriterLocked() {
 
 func (pk *parking) growWriterLocked() {
 	if pk.wsmall {
-		*pk.bw = *bufio.NewWriterSize(pk.conn, connBufferSize)
+		if whole := wholeWriters.get(); whole != nil {
+			*pk.bw = *whole
+			pk.bw.Reset(pk.conn)
+			*whole = bufio.Writer{}
+			writerShells.put(whole)
+		} else {
+			*pk.bw = *bufio.NewWriterSize(pk.conn, connBufferSize)
+		}
 		pk.wsmall = false
 	}
 }
+
+// shrinkReader and growReader swap the reader's buffer like the writer's;
+// the poller's mutex guards them.
+func (pk *parking) shrinkReader() {
+	whole := readerShells.getOrNew()
+	*whole = *pk.br
+	wholeReaders.put(whole)
+	*pk.br = *bufio.NewReaderSize(pk.conn, 16)
+}
+
+func (pk *parking) growReader() {
+	if whole := wholeReaders.get(); whole != nil {
+		*pk.br = *whole
+		pk.br.Reset(pk.conn)
+		*whole = bufio.Reader{}
+		readerShells.put(whole)
+	} else {
+		*pk.br = *bufio.NewReaderSize(pk.conn, connBufferSize)
+	}
+}
+
+// The buffers parked connections give back wait in pools for the ones
+// that wake, in bufio values of their own ("whole"); the values they leave
+// ("shells") are kept too, so that a heartbeat allocates nothing.
+var (
+	wholeReaders, readerShells pool[bufio.Reader]
+	wholeWriters, writerShells pool[bufio.Writer]
+)
+
+// A pool is a typed sync.Pool: get returns nil when it is empty.
+type pool[T any] struct{ p sync.Pool }
+
+func (p *pool[T]) get() *T {
+	v, _ := p.p.Get().(*T)
+	return v
+}
+
+func (p *pool[T]) getOrNew() *T {
+	if v := p.get(); v != nil {
+		return v
+	}
+	return new(T)
+}
+
+func (p *pool[T]) put(v *T) { p.p.Put(v) }
 
 // A parkConn is a hijacked connection that can park. Closing it resumes a
 // parked reader, which then finds the connection closed and ends.
@@ -153,7 +208,7 @@ func (p *poller) park(pk *parking, c *wsConn, deadline time.Time, idle time.Dura
 	// one (for a close handshake) and gets a whole one back when it
 	// wakes. This also lets go of what coder/websocket wrapped the
 	// connection in to hand back bytes read with the upgrade, long read.
-	*pk.br = *bufio.NewReaderSize(pk.conn, 16)
+	pk.shrinkReader()
 	pk.added = true
 	pk.parked = c
 	pk.deadline = deadline
@@ -177,7 +232,7 @@ func (p *poller) takeLocked(pk *parking) *wsConn {
 	pk.parked = nil
 	delete(p.parked, pk.fd)
 	if !pk.closed { // else a close handshake may be reading: it has the tiny buffer
-		*pk.br = *bufio.NewReaderSize(pk.conn, connBufferSize)
+		pk.growReader()
 	}
 	return c
 }

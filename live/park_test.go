@@ -23,7 +23,7 @@ type rawPage struct {
 	br   *bufio.Reader
 }
 
-func joinRaw(t *testing.T, srv *server) *rawPage {
+func joinRaw(t testing.TB, srv *server) *rawPage {
 	t.Helper()
 	_, tok := srv.page(t, "/view")
 	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
@@ -48,7 +48,7 @@ func joinRaw(t *testing.T, srv *server) *rawPage {
 }
 
 // write sends frames in one write.
-func (p *rawPage) write(t *testing.T, frames ...string) {
+func (p *rawPage) write(t testing.TB, frames ...string) {
 	t.Helper()
 	var out bytes.Buffer
 	for _, f := range frames {
@@ -199,6 +199,28 @@ func TestParkedConnectionWrites(t *testing.T) {
 		p.write(t, fmt.Sprintf(`[1,%d,"echo",{"text":%q}]`, i+1, long))
 		if got := serverFrame(t, p.br); !strings.Contains(got, long) {
 			t.Fatalf("echo %d: %.80s…, want the text back", i, got)
+		}
+	}
+}
+
+// BenchmarkParkedHeartbeat is what an idle page costs the server every 30
+// seconds: a heartbeat wakes its parked connection, is answered, and the
+// connection parks again. allocs/op and B/op count the whole process (the
+// test's client reads with a buffer it keeps).
+//
+//	go test ./live -run '^$' -bench ParkedHeartbeat -benchmem
+func BenchmarkParkedHeartbeat(b *testing.B) {
+	srv, _ := probeServer(b, func() live.View { return &probe{out: "hi"} }, &live.Options{EventRate: 1e9, EventBurst: 1e9})
+	p := joinRaw(b, srv)
+	beat := clientFrame("[2]")
+	pong := make([]byte, 5)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.conn.Write(beat); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(p.br, pong); err != nil || string(pong[2:]) != "[2]" {
+			b.Fatalf("pong %q %v", pong, err)
 		}
 	}
 }

@@ -61,7 +61,7 @@ func (v *probe) HandleAsync(ctx context.Context, c *live.Conn, name string, valu
 
 // probeServer serves views made by newView at /view and returns the
 // server and its handler.
-func probeServer(t *testing.T, newView func() live.View, opts *live.Options) (*server, *live.Handler) {
+func probeServer(t testing.TB, newView func() live.View, opts *live.Options) (*server, *live.Handler) {
 	t.Helper()
 	s := &server{logs: &logBuffer{}}
 	if opts == nil {

@@ -1,9 +1,9 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -103,6 +103,15 @@ func (c *wsConn) serve(ctx context.Context, s *session, join *protocol.Join) {
 	c.read()
 }
 
+// frameBufs holds the buffers text frames are read into.
+var frameBufs pool[bytes.Buffer]
+
+func putFrameBuf(b *bytes.Buffer) {
+	if b != nil && b.Cap() <= 16<<10 { // a rare big frame's buffer goes
+		frameBufs.put(b)
+	}
+}
+
 // readState is what the reading of a connection carries from one frame to
 // the next.
 type readState struct {
@@ -130,7 +139,11 @@ func (c *wsConn) read() {
 func (c *wsConn) readLoop() (parked bool) {
 	rs := &c.rs
 	ctx := rs.ctx
+	var frame *bytes.Buffer // the text frame read last, given back at the next
+	defer func() { putFrameBuf(frame) }()
 	for {
+		putFrameBuf(frame)
+		frame = nil
 		s := rs.s
 		if rs.resumed {
 			rs.resumed = false // the deadline set before parking holds
@@ -158,7 +171,10 @@ func (c *wsConn) readLoop() (parked bool) {
 		typ, r, err := c.ws.Reader(context.Background())
 		var data []byte
 		if err == nil && typ == websocket.MessageText {
-			data, err = io.ReadAll(r)
+			frame = frameBufs.getOrNew()
+			frame.Reset()
+			_, err = frame.ReadFrom(r)
+			data = frame.Bytes() // nothing keeps it past this frame: Decode copies
 		}
 		if err != nil {
 			if errors.Is(err, websocket.ErrMessageTooBig) {

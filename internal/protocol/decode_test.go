@@ -185,3 +185,24 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// Heartbeats and resyncs skip the JSON decoder; they decode as the same
+// frames spelled with spaces, which take it.
+func TestShortFramesDecodeAsLongOnes(t *testing.T) {
+	for _, f := range []string{"[2]", "[3]"} {
+		fast, err := Decode([]byte(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := Decode([]byte(" [ " + f[1:2] + " ] "))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fast, slow) || fast.Kind != int(f[1]-'0') {
+			t.Fatalf("%s decodes to %+v, with spaces to %+v", f, fast, slow)
+		}
+	}
+	if _, err := Decode([]byte("[4]")); err == nil {
+		t.Fatal("[4] decoded")
+	}
+}

@@ -73,6 +73,12 @@ func (s *session) attach(m attachMsg) {
 		return
 	}
 	s.reply(0, ops)
+	if s.joins == 1 {
+		// The page has just loaded: the tree this diff needed (a
+		// stream's batch, a message since the GET) waits for the first
+		// change, as the GET's did, rather than for HibernateAfter.
+		s.doc.Compact()
+	}
 }
 
 func (s *session) event(pe *protocol.Event, at time.Time) {

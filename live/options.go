@@ -83,7 +83,9 @@ type Options struct {
 	// at rest: it lets go of the parsed tree of its last render, about ten
 	// times the size of the HTML, and keeps the HTML. Its next change
 	// parses it again first (about what a first render costs), so the
-	// patches are the same. Default 15 s; negative: never.
+	// patches are the same. A page only loaded (its GET and first join)
+	// has no tree yet: its first change builds it. Default 15 s;
+	// negative: never.
 	HibernateAfter time.Duration
 
 	// OutboundQueue bounds the frames waiting for a slow client. A client

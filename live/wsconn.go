@@ -23,7 +23,8 @@ const (
 // frames to send wait in a bounded queue that a writer goroutine drains, so
 // a view does not wait for the network (at most slowClientGrace, for a
 // client that falls behind). The writer runs only while there is something
-// to write: an idle connection costs one goroutine, its reader.
+// to write, the reader only while there is something to read (it parks
+// between frames: park.go): an idle connection costs no goroutine.
 type wsConn struct {
 	h       *Handler
 	ws      transport // a WebSocket, or the fallback stream (stream.go)

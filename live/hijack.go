@@ -66,8 +66,9 @@ func (w *smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	}
 	bw := bufio.NewWriterSize(c, connBufferSize)
 	if w.pk = newParking(c, r, bw); w.pk != nil {
+		// coder/websocket closes what it is given: the wrapper hears
+		// of it (park.go). Reads and writes go to c itself.
 		c = &parkConn{Conn: c, pk: w.pk}
-		bw.Reset(c)
 	}
 	w.conn = c
 	return c, bufio.NewReadWriter(r, bw), nil

@@ -80,6 +80,7 @@ func (pk *parking) shrinkWriterLocked() {
 	if !pk.wclosed && !pk.wsmall && pk.bw.Buffered() == 0 {
 		whole := writerShells.getOrNew()
 		*whole = *pk.bw
+		whole.Reset(nil) // the pool keeps no connection
 		wholeWriters.put(whole)
 		*pk.bw = *bufio.NewWriterSize(pk.conn, 16)
 		pk.wsmall = true
@@ -105,6 +106,7 @@ func (pk *parking) growWriterLocked() {
 func (pk *parking) shrinkReader() {
 	whole := readerShells.getOrNew()
 	*whole = *pk.br
+	whole.Reset(nil) // the pool keeps no connection
 	wholeReaders.put(whole)
 	*pk.br = *bufio.NewReaderSize(pk.conn, 16)
 }

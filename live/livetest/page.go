@@ -80,6 +80,10 @@ type Page struct {
 	edges    map[edgeKey]*html.Node // the item each viewport binding last fired for (stream.go)
 	acks     map[uint64]*ack        // the uploads Upload is sending (upload.go)
 	navTo    string                 // a PushNavigate to follow once the action is answered (navigate.go)
+	navRepl  bool                   // navTo replaces the current history entry (js.Replace)
+	history  []entry                // the tab's session history (history.go)
+	at       int                    // the current entry of history (history.go)
+	docs     int                    // how many documents the tab loaded (history.go)
 }
 
 // A Push is an event the view pushed to the page (Conn.Push,
@@ -139,7 +143,8 @@ func (s *Server) open(t testing.TB, path string) *Page {
 		t.Fatalf("livetest: Open(%q): want a path that starts with /", path)
 	}
 	p := &Page{s: s, t: t, path: path, sticky: map[*html.Node]*sticky{}, typed: map[*html.Node]string{},
-		mounted: map[*html.Node]bool{}, removed: map[*html.Node]bool{}}
+		mounted: map[*html.Node]bool{}, removed: map[*html.Node]bool{},
+		history: []entry{{url: path, doc: 1}}, docs: 1}
 	s.pages = append(s.pages, p)
 	p.load()
 	if p.redirect == "" {
@@ -527,6 +532,7 @@ func (p *Page) reload(reason string) {
 	p.t.Logf("livetest: %s: the server asked for a reload (%s): loading the page again", p.path, reason)
 	p.reloaded = true
 	p.stop()
+	p.newDocument()
 	p.load()
 }
 

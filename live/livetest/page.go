@@ -25,7 +25,8 @@ import (
 //
 // The DOM changes only inside the Page's methods that wait for the server:
 // the triggers (Click, Change, ...), which return once the server has
-// answered every event they sent and its answers are applied; AwaitRender,
+// answered every event they sent and its answers are applied; Back and
+// Forward, which return as a click on a link does; AwaitRender,
 // AwaitPush and WaitFor; Pushes and Dispatched, which first collect the
 // pushes that follow the answers; Reconnect. In between, what Find and HTML
 // show stays put, even if the server has sent more.

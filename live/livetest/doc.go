@@ -153,13 +153,27 @@
 // chain's order, and a navigation once the action's events are answered;
 // a URL the browser refuses (another origin, javascript:) fails the test.
 //
+// Each page keeps its tab's history, as the browser does: every patch
+// and navigation above adds an entry, js.Replace replaces the current one
+// instead, and a page loaded in full starts a new document. Back and
+// Forward walk it as the back and forward buttons do with the client: an
+// entry of the view's path is sent to the view (HandleParams runs, no
+// Mount), an entry of another path is navigated to over the open
+// connection, and an entry of another document is loaded in full. They
+// fail the test when there is no entry to go to.
+//
+//	p.Click("#filter-done") // /todos?filter=done
+//	p.Back()                // HandleParams sees /todos again
+//	if p.URL() != "/todos" { ... }
+//
 // # Fidelity
 //
 // livetest has no layout, no scripts and no real focus: hooks' JavaScript
 // does not run (Hook plays their pushEvent; pushes are recorded, not
 // handled), live-disable-with is not shown, plain forms are not posted
-// (Server.Client posts one, with the pages' cookies), and
-// keys type nothing (use Change). A field's value is its value attribute
+// (Server.Client posts one, with the pages' cookies), keys type nothing
+// (use Change), and Back and Forward restore no scroll position and keep
+// no page in a back-forward cache. A field's value is its value attribute
 // (a select's selected options, a checkbox's checked attribute), so what a
 // user typed shows in HTML; a textarea's value is kept apart from its text,
 // as in the browser (Value reads it). The focused field keeps what the user

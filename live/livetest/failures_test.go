@@ -116,6 +116,10 @@ func TestFailureMessages(t *testing.T) {
 		{"condition never met", nil, func(p *livetest.Page) {
 			p.WaitFor(func(*goquery.Document) bool { return false })
 		}, []string{"no page that meets the condition within 200ms"}, ""},
+		{"back with no history", nil, func(p *livetest.Page) { p.Back() },
+			[]string{"/board: Back: no entry to go to; the tab's history is [/board]"}, ""},
+		{"forward at the newest entry", nil, func(p *livetest.Page) { p.Forward() },
+			[]string{"/board: Forward: no entry to go to; the tab's history is [/board]"}, ""},
 		{"wait while offline", nil, func(p *livetest.Page) { p.Disconnect(); p.AwaitRender() }, []string{"the page is disconnected; call Reconnect first"}, ""},
 		{"offline click", nil, func(p *livetest.Page) { p.Disconnect(); p.Click("#inc") }, nil, "the page is offline: 1 event(s) wait for Reconnect"},
 		{"bad chain", fixedPage(`<button id="b" live-click="[oops">b</button>`), func(p *livetest.Page) { p.Click("#b") },

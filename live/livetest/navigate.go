@@ -77,20 +77,24 @@ func (p *Page) follow(a *html.Node) {
 	cur, _ := url.Parse(pageURL(p.path))
 	switch {
 	case u.Path == cur.Path && u.RawQuery == cur.RawQuery && u.Fragment != "":
-		// A link to a fragment of the page: the browser scrolls.
+		// A link to a fragment of the page: the browser scrolls, and adds
+		// an entry to the history that Back and Forward scroll to.
+		p.remember(histPush, u.RequestURI()+"#"+u.EscapedFragment(), false)
 	case hasAttr(a, protocol.AttrPatch) && u.Path == cur.Path && p.c != nil:
-		p.patchTo(u)
+		p.patchTo(u, histPush)
 	case (hasAttr(a, protocol.AttrPatch) || hasAttr(a, protocol.AttrNavigate)) && p.c != nil:
-		p.navigateTo(u.RequestURI())
+		p.navigateTo(u.RequestURI(), histPush)
 	default:
-		p.loadFull(u.RequestURI())
+		p.loadFull(u.RequestURI(), histPush)
 	}
 }
 
-// patchTo sends the view the URL u, as a live-patch link does.
-func (p *Page) patchTo(u *url.URL) {
+// patchTo sends the view the URL u, as a live-patch link does, and puts
+// it in the history as op says.
+func (p *Page) patchTo(u *url.URL, op histOp) {
 	p.t.Helper()
 	p.path = u.RequestURI()
+	p.remember(op, p.path, false)
 	p.begin()
 	p.send(protocol.NavPatch, map[string]any{protocol.ValueURL: p.path}, nil, "", nil)
 	p.end()
@@ -159,9 +163,10 @@ func (p *Page) dropPending(why string) {
 	p.pending = nil
 }
 
-// loadFull loads path as a new page: the connection of the page left
-// closes, and the new page joins its own.
-func (p *Page) loadFull(path string) {
+// loadFull loads path as a new page, a new document in the history as op
+// says: the connection of the page left closes, and the new page joins its
+// own.
+func (p *Page) loadFull(path string, op histOp) {
 	p.t.Helper()
 	p.shut()
 	p.joined = false
@@ -170,14 +175,15 @@ func (p *Page) loadFull(path string) {
 	if status != http.StatusOK || !p.show(final, body) {
 		p.t.Fatalf("livetest: followed a link to %s: %d, not a live page\n%s", final, status, cut(body, 2000))
 	}
+	p.remember(op, p.path, true)
 	p.join()
 }
 
 // navigateTo does what a live-navigate link does: GET path, show its
-// page, and join its view over the open connection; a page that is not
-// live, or a view the server does not find for this connection, is loaded
-// in full.
-func (p *Page) navigateTo(path string) {
+// page, put its URL (redirects followed) in the history as op says, and
+// join its view over the open connection; a page that is not live, or a
+// view the server does not find for this connection, is loaded in full.
+func (p *Page) navigateTo(path string, op histOp) {
 	p.t.Helper()
 	final, status, body := p.get(path)
 	if status != http.StatusOK {
@@ -187,6 +193,7 @@ func (p *Page) navigateTo(path string) {
 	if !p.show(final, body) {
 		p.t.Fatalf("livetest: navigating to %s: not a live page\n%s", final, cut(body, 2000))
 	}
+	p.remember(op, p.path, false)
 	if p.c == nil || !p.joined {
 		p.shut()
 		p.join()
@@ -229,9 +236,14 @@ func (p *Page) navPush(name string, payload []byte) bool {
 			}
 		})
 	case protocol.PushPatch:
+		// The view has the URL already: only the address bar and the
+		// history follow, unless the page shows it.
+		if withoutFragment(s) != withoutFragment(p.path) {
+			p.remember(histPush, s, false)
+		}
 		p.path = s
 	case protocol.PushNavigate:
-		p.navTo = s
+		p.navTo, p.navRepl = s, false
 	}
 	return true
 }
@@ -243,9 +255,12 @@ func (p *Page) navigated() {
 	if p.navTo == "" {
 		return
 	}
-	to := p.navTo
-	p.navTo = ""
-	p.navigateTo(to)
+	to, op := p.navTo, histPush
+	if p.navRepl {
+		op = histReplace
+	}
+	p.navTo, p.navRepl = "", false
+	p.navigateTo(to, op)
 }
 
 func jsonString(raw []byte, s *string) error { return json.Unmarshal(raw, s) }
@@ -259,9 +274,10 @@ func (s *Server) Client() *http.Client { return s.client }
 // does: a patch to the view's path sends the URL at once, in the chain's
 // order; a navigation (or a patch to another path) is followed once the
 // action's events are answered, as the browser's fetch answers after them.
-// History is not modelled, so Replace changes nothing here. A URL the
-// browser refuses (off the site, javascript:, none) fails the test: the
-// browser would only warn and go nowhere, which a test should not miss.
+// With Replace, the URL replaces the current history entry instead of
+// adding one. A URL the browser refuses (off the site, javascript:, none)
+// fails the test: the browser would only warn and go nowhere, which a test
+// should not miss.
 func (p *Page) goCommand(op string, a *cmdArgs, el *html.Node) {
 	p.t.Helper()
 	var href string
@@ -275,10 +291,17 @@ func (p *Page) goCommand(op string, a *cmdArgs, el *html.Node) {
 		p.report("%s: JS command %s on %s: %q refused: not on this site (the browser warns and goes nowhere)", p.path, op, describe(el), href)
 		return
 	}
+	var replace bool
+	json.Unmarshal(a.Replace, &replace) // the client replaces for true only
+	hop := histPush
+	if replace {
+		hop = histReplace
+	}
 	if op == protocol.CmdPatch && u.Path == base.Path {
 		p.path = u.RequestURI()
+		p.remember(hop, p.path, false)
 		p.send(protocol.NavPatch, map[string]any{protocol.ValueURL: p.path}, nil, "", nil)
 		return
 	}
-	p.navTo = u.RequestURI()
+	p.navTo, p.navRepl = u.RequestURI(), replace
 }

@@ -25,7 +25,8 @@ import (
 //
 // The DOM changes only inside the Page's methods that wait for the server:
 // the triggers (Click, Change, ...), which return once the server has
-// answered every event they sent and its answers are applied; AwaitRender,
+// answered every event they sent and its answers are applied; Back and
+// Forward, which return as a click on a link does; AwaitRender,
 // AwaitPush and WaitFor; Pushes and Dispatched, which first collect the
 // pushes that follow the answers; Reconnect. In between, what Find and HTML
 // show stays put, even if the server has sent more.
@@ -80,6 +81,10 @@ type Page struct {
 	edges    map[edgeKey]*html.Node // the item each viewport binding last fired for (stream.go)
 	acks     map[uint64]*ack        // the uploads Upload is sending (upload.go)
 	navTo    string                 // a PushNavigate to follow once the action is answered (navigate.go)
+	navRepl  bool                   // navTo replaces the current history entry (js.Replace)
+	history  []entry                // the tab's session history (history.go)
+	at       int                    // the current entry of history (history.go)
+	docs     int                    // how many documents the tab loaded (history.go)
 }
 
 // A Push is an event the view pushed to the page (Conn.Push,
@@ -139,7 +144,8 @@ func (s *Server) open(t testing.TB, path string) *Page {
 		t.Fatalf("livetest: Open(%q): want a path that starts with /", path)
 	}
 	p := &Page{s: s, t: t, path: path, sticky: map[*html.Node]*sticky{}, typed: map[*html.Node]string{},
-		mounted: map[*html.Node]bool{}, removed: map[*html.Node]bool{}}
+		mounted: map[*html.Node]bool{}, removed: map[*html.Node]bool{},
+		history: []entry{{url: path, doc: 1}}, docs: 1}
 	s.pages = append(s.pages, p)
 	p.load()
 	if p.redirect == "" {
@@ -527,6 +533,7 @@ func (p *Page) reload(reason string) {
 	p.t.Logf("livetest: %s: the server asked for a reload (%s): loading the page again", p.path, reason)
 	p.reloaded = true
 	p.stop()
+	p.newDocument()
 	p.load()
 }
 

@@ -3,18 +3,26 @@ package live
 import (
 	"bufio"
 	"net"
+	"os"
 	"syscall"
 	"time"
 )
 
 // pollSys is an epoll set of its own: the runtime's netpoller keeps the
 // descriptors too (a descriptor may be in several sets), and wakes the
-// goroutine that reads once the poller has started it.
+// goroutine that reads once the poller has started it. The set's own
+// descriptor is in the runtime's netpoller as well (an os.File): the
+// poller's goroutine waits for it as any goroutine waits for a socket,
+// holding no thread.
 type pollSys struct {
 	epfd   int
-	opened bool // epfd is open: the first arm opens it
-	failed bool // it could not be opened: nothing parks
+	file   *os.File        // epfd, for the netpoller
+	raw    syscall.RawConn // file's
+	opened bool            // epfd is open: the first arm opens it
+	failed bool            // it could not be opened: nothing parks
 	events []syscall.EpollEvent
+	n      int                   // events ready, from take
+	take   func(fd uintptr) bool // tryTake, made once
 }
 
 // arm asks for one readable, hang-up or error event on fd, adding it to the
@@ -24,12 +32,10 @@ func (s *pollSys) arm(fd int32, added bool) bool {
 		if s.failed {
 			return false
 		}
-		epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
-		if err != nil {
+		if !s.open() {
 			s.failed = true
 			return false
 		}
-		s.epfd, s.opened = epfd, true
 	}
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | syscall.EPOLLONESHOT, Fd: fd}
 	op := syscall.EPOLL_CTL_MOD
@@ -43,17 +49,53 @@ func (s *pollSys) remove(fd int32) {
 	syscall.EpollCtl(s.epfd, syscall.EPOLL_CTL_DEL, int(fd), nil)
 }
 
+func (s *pollSys) open() bool {
+	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return false
+	}
+	if err := syscall.SetNonblock(epfd, true); err != nil {
+		syscall.Close(epfd)
+		return false
+	}
+	// A non-blocking descriptor makes a pollable File.
+	s.file = os.NewFile(uintptr(epfd), "templive-epoll")
+	if s.raw, err = s.file.SyscallConn(); err != nil {
+		s.file.Close()
+		return false
+	}
+	s.epfd, s.opened = epfd, true
+	s.events = make([]syscall.EpollEvent, 256)
+	s.take = s.tryTake
+	return true
+}
+
+// tryTake takes the events ready without waiting; it reports false, and
+// the netpoller waits for the set to be readable, when there are none.
+func (s *pollSys) tryTake(fd uintptr) bool {
+	for {
+		n, err := syscall.EpollWait(int(fd), s.events, 0)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			s.n = 0
+			return true
+		}
+		s.n = n
+		return n > 0
+	}
+}
+
 // wait appends the descriptors that are ready to fds, waiting at most d.
 // Only the poller's goroutine calls it.
 func (s *pollSys) wait(fds []int32, d time.Duration) []int32 {
-	if s.events == nil {
-		s.events = make([]syscall.EpollEvent, 256)
+	s.file.SetReadDeadline(time.Now().Add(d))
+	s.n = 0
+	if err := s.raw.Read(s.take); err != nil {
+		return fds // the deadline: nothing ready
 	}
-	n, err := syscall.EpollWait(s.epfd, s.events, int(d/time.Millisecond))
-	if err != nil { // EINTR: the caller calls again
-		return fds
-	}
-	for _, ev := range s.events[:n] {
+	for _, ev := range s.events[:s.n] {
 		fds = append(fds, ev.Fd)
 	}
 	return fds

@@ -320,7 +320,8 @@
 // blob:).
 //
 // Accepted files travel in binary frames of UploadConfig.ChunkSize over the
-// page's connection, at most four chunks ahead of the server's acks. They
+// page's connection (a WebSocket, or the fallback's POSTs: see
+// Transports), at most four chunks ahead of the server's acks. They
 // are not events: they do not count against Options.EventRate, and the
 // read limit of binary frames is the largest ChunkSize plus a small header,
 // whatever ReadLimit is. The server writes each chunk to a temporary file
@@ -526,7 +527,9 @@
 // WebSockets, the client falls back to a stream of server-sent events on
 // the page's URL for the server's frames and a POST per frame for its own
 // (docs/protocol.md, "Fallback transport"), with the same frames, refs,
-// resumes and at-most-once handling of re-sent events. The Handler serves
+// resumes and at-most-once handling of re-sent events, and the same
+// uploads: a chunk is a POST of application/octet-stream, bounded by the
+// view's chunk limit like a binary WebSocket frame. The Handler serves
 // both; nothing is to be configured. A proxy in front must not buffer
 // text/event-stream responses (templive sends X-Accel-Buffering: no for
 // nginx). The streams are ordinary requests: http.Server.Shutdown waits

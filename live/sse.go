@@ -8,11 +8,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -24,9 +26,10 @@ import (
 // opens a stream of server-sent events on the page's URL (a GET that
 // accepts text/event-stream) and sends its frames up as POSTs to the same
 // URL, each carrying the stream's id in the Live-Stream header. The frames
-// are the WebSocket's, so joins, refs, resumes and the at-most-once
-// handling of re-sent events are the same; a streamConn stands in for the
-// WebSocket under a wsConn.
+// are the WebSocket's, so joins, refs, resumes, the at-most-once
+// handling of re-sent events and uploads are the same; a streamConn stands
+// in for the WebSocket under a wsConn. A POST whose Content-Type is
+// application/octet-stream carries a binary frame (an upload's chunk).
 
 // A transport carries a live connection's frames: *websocket.Conn, or a
 // streamConn.
@@ -65,12 +68,19 @@ type streamConn struct {
 	id   string
 	w    http.ResponseWriter
 	rc   *http.ResponseController
-	in   chan []byte
-	done chan struct{} // closed when the stream ends
+	in   chan postedFrame
+	done chan struct{}           // closed when the stream ends
+	view atomic.Pointer[session] // the one the reader serves: its uploads bound binary POSTs
 
 	mu       sync.Mutex // orders writes and the end
 	closed   bool
 	deadline time.Time // for reads
+}
+
+// A postedFrame is a frame a POST brought up.
+type postedFrame struct {
+	typ  websocket.MessageType
+	data []byte
 }
 
 func newStreamConn(w http.ResponseWriter) *streamConn {
@@ -80,7 +90,7 @@ func newStreamConn(w http.ResponseWriter) *streamConn {
 		id:   base64.RawURLEncoding.EncodeToString(id),
 		w:    w,
 		rc:   http.NewResponseController(w),
-		in:   make(chan []byte, streamInbox),
+		in:   make(chan postedFrame, streamInbox),
 		done: make(chan struct{}),
 	}
 }
@@ -98,8 +108,8 @@ func (c *streamConn) Read(ctx context.Context) (websocket.MessageType, []byte, e
 		expired = t.C
 	}
 	select {
-	case frame := <-c.in:
-		return websocket.MessageText, frame, nil
+	case f := <-c.in:
+		return f.typ, f.data, nil
 	case <-c.done:
 		return 0, nil, errStreamClosed
 	case <-expired:
@@ -119,10 +129,26 @@ func (c *streamConn) Reader(ctx context.Context) (websocket.MessageType, io.Read
 	return typ, bytes.NewReader(frame), nil
 }
 
-// SetReadLimit does nothing: servePost bounds every POSTed frame by
-// Options.ReadLimit, and frames come up as text only, so uploads, whose
-// chunks are binary frames, need the WebSocket.
+// SetReadLimit does nothing: servePost bounds a text frame by
+// Options.ReadLimit and a binary one by the uploads of the view served
+// (serving), when it reads the POST.
 func (c *streamConn) SetReadLimit(int64) {}
+
+// serving tells the stream which view its reader serves, before each read.
+func (c *streamConn) serving(s *session) {
+	if c.view.Load() != s {
+		c.view.Store(s)
+	}
+}
+
+// chunkLimit bounds a binary frame: the read limit of the view's upload
+// chunks, or 0 when it allows no upload (or before the join).
+func (c *streamConn) chunkLimit() int64 {
+	if s := c.view.Load(); s != nil {
+		return s.uploadLimit()
+	}
+	return 0
+}
 
 // Write sends one frame as a server-sent event.
 func (c *streamConn) Write(ctx context.Context, typ websocket.MessageType, p []byte) error {
@@ -253,9 +279,11 @@ func (h *Handler) serveStream(w http.ResponseWriter, r *http.Request) {
 
 // servePost hands a POSTed frame to its stream. It answers 204 once the
 // connection's reader has it, 404 for a stream that is not (or no longer)
-// open, 403 for another site's request, and 413 for a frame over
-// ReadLimit, which also ends the stream with status 1009, as a WebSocket
-// would.
+// open, 403 for another site's request, and 413 for a frame over its
+// limit, which also ends the stream with status 1009, as a WebSocket
+// would. A text frame's limit is ReadLimit; a binary frame's is the read
+// limit of the view's upload chunks, and a view that allows no upload
+// answers it 415 and ends the stream with 1003, as a WebSocket would.
 func (h *Handler) servePost(w http.ResponseWriter, r *http.Request) {
 	if !h.sameOrigin(r) {
 		http.Error(w, "live: cross-origin frame refused", http.StatusForbidden)
@@ -266,25 +294,43 @@ func (h *Handler) servePost(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "live: no such stream", http.StatusNotFound)
 		return
 	}
-	frame, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.ReadLimit))
+	f := postedFrame{typ: websocket.MessageText}
+	limit, what := h.opts.ReadLimit, "frame"
+	if isBinary(r) {
+		f.typ, limit, what = websocket.MessageBinary, c.chunkLimit(), "chunk"
+		if limit == 0 {
+			h.log.WarnContext(r.Context(), "live: a binary frame to a view that allows no upload")
+			c.Close(websocket.StatusUnsupportedData, "binary frames are not supported")
+			http.Error(w, "live: binary frames are not supported", http.StatusUnsupportedMediaType)
+			return
+		}
+	}
+	var err error
+	f.data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			h.log.WarnContext(r.Context(), "live: frame over the read limit", "limit", h.opts.ReadLimit)
-			c.Close(websocket.StatusMessageTooBig, "message too big")
-			http.Error(w, "live: frame too large", http.StatusRequestEntityTooLarge)
+			h.log.WarnContext(r.Context(), "live: "+what+" over the read limit", "limit", limit)
+			c.Close(websocket.StatusMessageTooBig, what+" too big")
+			http.Error(w, "live: "+what+" too large", http.StatusRequestEntityTooLarge)
 			return
 		}
 		http.Error(w, "live: reading the frame: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	select {
-	case c.in <- frame:
+	case c.in <- f:
 		w.WriteHeader(http.StatusNoContent)
 	case <-c.done:
 		http.Error(w, "live: stream closed", http.StatusGone)
 	case <-r.Context().Done():
 	}
+}
+
+// isBinary reports whether a POST carries a binary frame.
+func isBinary(r *http.Request) bool {
+	t, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return t == protocol.StreamBinary
 }
 
 // sameOrigin reports whether a stream or a POST comes from the page's own host, or

@@ -2,14 +2,19 @@ package live_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/templive/templive/internal/protocol"
 	"github.com/templive/templive/live"
 )
 
@@ -229,5 +234,184 @@ func TestStrippedUpgradeIsRefused(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest || s.mounts.Load() != 0 {
 		t.Fatalf("stripped upgrade: %s, %d mounts; want 400 and none", resp.Status, s.mounts.Load())
+	}
+}
+
+// postBinary sends a binary frame, as the client sends an upload's chunk,
+// and returns the answer's status and body.
+func (c *streamClient) postBinary(frame []byte) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.s.URL+c.path, bytes.NewReader(frame))
+	req.Header.Set("Live-Stream", c.id)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	resp, err := c.s.Client().Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, strings.TrimSpace(string(body))
+}
+
+// readKind returns the next frame of kind, skipping patches and pushes.
+func (c *streamClient) readKind(kind int) string {
+	c.t.Helper()
+	for {
+		f := c.read()
+		var parts []json.RawMessage
+		var k int
+		if json.Unmarshal([]byte(f), &parts) != nil || json.Unmarshal(parts[0], &k) != nil {
+			c.t.Fatalf("bad frame %s", f)
+		}
+		if k == kind {
+			return f
+		}
+		if k != protocol.KindPatch && k != protocol.KindPush {
+			c.t.Fatalf("got %s, want a frame of kind %d", f, kind)
+		}
+	}
+}
+
+// join POSTs the join of the page whose token is tok.
+func (c *streamClient) join(tok string, applied int) string {
+	c.t.Helper()
+	if got := c.post(fmt.Sprintf(`[0,{"v":1,"t":%q,"u":"%s%s","n":%d}]`, tok, c.s.URL, c.path, applied)); got != 204 {
+		c.t.Fatalf("POST join: %d", got)
+	}
+	return c.readKind(protocol.KindReply)
+}
+
+// announce POSTs an upload frame for one file and returns the entry's ref.
+func (c *streamClient) announce(ref int, name string, size int) uint64 {
+	c.t.Helper()
+	c.post(fmt.Sprintf(`[4,%d,"f",[[%q,%d,"text/plain"]]]`, ref, name, size))
+	var reply, answer []json.RawMessage
+	var entries [][]any
+	f := c.readKind(protocol.KindReply)
+	if json.Unmarshal([]byte(f), &reply) != nil || len(reply) != 4 || json.Unmarshal(reply[3], &answer) != nil || json.Unmarshal(answer[1], &entries) != nil {
+		c.t.Fatalf("reply to the upload frame: %s", f)
+	}
+	if ok, _ := entries[0][1].(bool); !ok {
+		c.t.Fatalf("%s refused: %s", name, f)
+	}
+	return uint64(entries[0][0].(float64))
+}
+
+// sendChunk POSTs a chunk and returns the ack it gets.
+func (c *streamClient) sendChunk(ref uint64, off int64, data string) string {
+	c.t.Helper()
+	if got, body := c.postBinary(chunk(ref, off, data)); got != 204 {
+		c.t.Fatalf("POST chunk at %d: %d %s", off, got, body)
+	}
+	return c.readKind(protocol.KindAck)
+}
+
+// uploaded returns what dir's one file holds.
+func uploaded(t *testing.T, dir string) string {
+	t.Helper()
+	names, err := os.ReadDir(dir)
+	if err != nil || len(names) != 1 {
+		t.Fatalf("%s holds %d files (%v), want 1", dir, len(names), err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, names[0].Name()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestSSEUpload: over the fallback, an upload's chunks go up as binary
+// POSTs and get the WebSocket's acks; a chunk sent again (its POST's
+// answer was lost) is acked with the server's count and written once.
+func TestSSEUpload(t *testing.T) {
+	s, _, dir := newUploadServer(t, live.UploadConfig{ChunkSize: 8, MaxSize: 100}, nil)
+	_, tok := s.page(t, "/")
+	c := s.openStream(t, "/")
+	c.join(tok, 0)
+	ref := c.announce(1, "a.txt", 12)
+	if got, want := c.sendChunk(ref, 0, "01234567"), fmt.Sprintf(`[7,%d,8]`, ref); got != want {
+		t.Fatalf("ack %s, want %s", got, want)
+	}
+	if got, want := c.sendChunk(ref, 0, "01234567"), fmt.Sprintf(`[7,%d,8]`, ref); got != want {
+		t.Fatalf("a chunk sent again: ack %s, want %s", got, want)
+	}
+	if got, want := c.sendChunk(ref, 8, "89ab"), fmt.Sprintf(`[7,%d,12]`, ref); got != want {
+		t.Fatalf("last ack %s, want %s", got, want)
+	}
+	for p := ""; !strings.Contains(p, "100% done=true"); {
+		p = c.readKind(protocol.KindPatch) // the progress on the way
+	}
+	if got := uploaded(t, dir); got != "0123456789ab" {
+		t.Fatalf("the file holds %q", got)
+	}
+	if got, want := c.sendChunk(ref, 0, "x"), fmt.Sprintf(`[7,%d,12]`, ref); got != want {
+		t.Fatalf("a chunk after the end: ack %s, want %s", got, want)
+	}
+	if got := uploaded(t, dir); got != "0123456789ab" {
+		t.Fatalf("after a late chunk the file holds %q", got)
+	}
+}
+
+// TestSSEBinaryWithoutUpload: a binary POST to a view that allows no
+// upload is refused, and the stream ends with 1003, as a binary WebSocket
+// frame would end the WebSocket.
+func TestSSEBinaryWithoutUpload(t *testing.T) {
+	s := newServer(t, nil)
+	_, tok := s.page(t, "/view")
+	c := s.openStream(t, "/view")
+	c.join(tok, 0)
+	got, body := c.postBinary(chunk(1, 0, "x"))
+	if got != http.StatusUnsupportedMediaType || body != "live: binary frames are not supported" {
+		t.Errorf("binary POST: %d %q, want 415 and why", got, body)
+	}
+	if ev := c.next(); ev[0] != "close" || ev[1] != `[1003,"binary frames are not supported"]` {
+		t.Errorf("after a binary frame: %q, want close 1003", ev)
+	}
+	if s.mounts.Load() != 1 {
+		t.Errorf("Mount ran %d times, want 1", s.mounts.Load())
+	}
+}
+
+// TestSSEChunkOverLimit: a binary POST may be as large as the view's
+// ChunkSize allows, above ReadLimit, but one over it is refused with 413
+// and ends the stream with 1009, as over a WebSocket; the view and its
+// upload stay: the page rejoins and finishes it, and no byte of the
+// refused chunk was written.
+func TestSSEChunkOverLimit(t *testing.T) {
+	s, _, dir := newUploadServer(t, live.UploadConfig{ChunkSize: 4096, MaxSize: 10000}, &live.Options{ReadLimit: 1024})
+	_, tok := s.page(t, "/")
+	c := s.openStream(t, "/")
+	c.join(tok, 0)
+	ref := c.announce(1, "a.txt", 4096+10)
+	big := strings.Repeat("a", 4096)
+	if got, want := c.sendChunk(ref, 0, big), fmt.Sprintf(`[7,%d,4096]`, ref); got != want {
+		t.Fatalf("a chunk of ChunkSize, over ReadLimit: ack %s, want %s", got, want)
+	}
+	over := chunk(ref, 4096, strings.Repeat("b", 4096+protocol.MaxChunkHeader))
+	if got, body := c.postBinary(over); got != http.StatusRequestEntityTooLarge || body != "live: chunk too large" {
+		t.Errorf("oversize chunk: %d %q, want 413", got, body)
+	}
+	for {
+		ev := c.next()
+		if ev[0] == "close" {
+			if ev[1] != `[1009,"chunk too big"]` {
+				t.Errorf("after an oversize chunk: close %s, want 1009", ev[1])
+			}
+			break
+		}
+		if ev[0] != "" {
+			t.Fatalf("after an oversize chunk: %q", ev)
+		}
+	}
+	if got := uploaded(t, dir); got != big {
+		t.Fatalf("the file holds %d bytes, want the %d acked", len(got), len(big))
+	}
+	c2 := s.openStream(t, "/")
+	c2.join(tok, 1)
+	if got, want := c2.sendChunk(ref, 4096, "bbbbbbbbbb"), fmt.Sprintf(`[7,%d,4106]`, ref); got != want {
+		t.Fatalf("after the rejoin: ack %s, want %s", got, want)
+	}
+	if got := uploaded(t, dir); got != big+"bbbbbbbbbb" {
+		t.Fatalf("the file holds %d bytes, want 4106", len(got))
 	}
 }

@@ -169,6 +169,9 @@ func (c *wsConn) readLoop() (parked bool) {
 			rs.chunkLimit = n
 			c.ws.SetReadLimit(max(n, c.h.opts.ReadLimit))
 		}
+		if sc, ok := c.ws.(*streamConn); ok {
+			sc.serving(s) // its POSTs read binary frames by s's limit
+		}
 		typ, r, err := c.ws.Reader(context.Background())
 		var data []byte
 		if err == nil && typ == websocket.MessageText {

@@ -157,6 +157,9 @@ const (
 	StreamOpen = "stream"
 	// The last server-sent event, whose data is [code, reason], as a close frame.
 	StreamClose = "close"
+	// The Content-Type of a POST that carries a binary frame (an upload's
+	// chunk); any other POST carries a text frame.
+	StreamBinary = "application/octet-stream"
 )
 
 // Sound effects.

@@ -132,6 +132,9 @@ export const STREAM_HEADER = "Live-Stream";
 export const STREAM_OPEN = "stream";
 // The last server-sent event, whose data is [code, reason], as a close frame.
 export const STREAM_CLOSE = "close";
+// The Content-Type of a POST that carries a binary frame (an upload's
+// chunk); any other POST carries a text frame.
+export const STREAM_BINARY = "application/octet-stream";
 
 // Sound effects: live-sounds='{"click":"/click.wav"}' declares a container's sounds.
 export const ATTR_SOUNDS = "live-sounds";

@@ -3,7 +3,9 @@
 // onopen, onmessage, onclose), whose frames come down as server-sent
 // events on the page's URL and go up as POSTs to it. The frames, refs and
 // guarantees are the WebSocket's: socket.js does not know the difference.
-import { STREAM_CLOSE, STREAM_HEADER, STREAM_OPEN } from "./constants.js";
+// A binary frame (an upload's chunk, a Uint8Array) goes up as a POST of
+// STREAM_BINARY.
+import { STREAM_BINARY, STREAM_CLOSE, STREAM_HEADER, STREAM_OPEN } from "./constants.js";
 
 // streamSocket returns a WebSocket-like class built on win's EventSource
 // and fetch, or null where there is no EventSource.
@@ -55,7 +57,7 @@ export function streamSocket(win) {
       const body = this.queue.shift();
       fetch(this.url, {
         method: "POST",
-        headers: { [STREAM_HEADER]: this.id, "Content-Type": "text/plain;charset=UTF-8" },
+        headers: { [STREAM_HEADER]: this.id, "Content-Type": typeof body === "string" ? "text/plain;charset=UTF-8" : STREAM_BINARY },
         body,
         credentials: "same-origin",
         cache: "no-store",

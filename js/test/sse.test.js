@@ -77,6 +77,26 @@ test("stream: opens on the page's URL, frames down, POSTs up one at a time, in o
   assert.throws(() => s.send("[2]"), /not open/);
 });
 
+test("stream: a binary frame (an upload's chunk) goes up as an octet-stream POST, in order with the text frames", async () => {
+  const win = fakeWindow();
+  const s = new (streamSocket(win))("ws://example.test/p");
+  win.sources[0].emit("stream", "id");
+  const chunk = new Uint8Array([1, 0, 104, 105]);
+  s.send("[4,1,\"f\",[]]");
+  s.send(chunk);
+  s.send("[2]");
+  assert.equal(win.posts[0].init.headers["Content-Type"], "text/plain;charset=UTF-8");
+  win.posts[0].resolve(204);
+  await tick();
+  assert.equal(win.posts[1].init.body, chunk);
+  assert.equal(win.posts[1].init.headers["Content-Type"], "application/octet-stream");
+  assert.equal(win.posts[1].init.headers["Live-Stream"], "id");
+  win.posts[1].resolve(204);
+  await tick();
+  assert.equal(win.posts[2].init.body, "[2]");
+  assert.equal(win.posts[2].init.headers["Content-Type"], "text/plain;charset=UTF-8");
+});
+
 test("stream: a POST that fails or is refused, or an error of the stream, closes it with 1006", async () => {
   for (const fail of ["reject", "404", "error"]) {
     const win = fakeWindow();

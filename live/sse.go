@@ -53,6 +53,12 @@ type deadlines interface {
 // reader; a POST beyond it waits, as a WebSocket's sender waits for TCP.
 const streamInbox = 16
 
+// streamReading bounds the POSTs of one stream whose bodies are read at
+// once (a page sends one at a time; a retry may overlap a stalled one):
+// the others wait before reading, so a stream holds at most this many
+// bodies, up to their limit each, beside its inbox.
+const streamReading = 2
+
 var (
 	errStreamClosed  = errors.New("live: stream closed")
 	errStreamTimeout = errors.New("live: stream read timeout")
@@ -69,6 +75,7 @@ type streamConn struct {
 	w    http.ResponseWriter
 	rc   *http.ResponseController
 	in   chan postedFrame
+	busy chan struct{}           // a slot per POST whose body is being read: bounds what POSTs hold
 	done chan struct{}           // closed when the stream ends
 	view atomic.Pointer[session] // the one the reader serves: its uploads bound binary POSTs
 
@@ -91,6 +98,7 @@ func newStreamConn(w http.ResponseWriter) *streamConn {
 		w:    w,
 		rc:   http.NewResponseController(w),
 		in:   make(chan postedFrame, streamInbox),
+		busy: make(chan struct{}, streamReading),
 		done: make(chan struct{}),
 	}
 }
@@ -304,6 +312,15 @@ func (h *Handler) servePost(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "live: binary frames are not supported", http.StatusUnsupportedMediaType)
 			return
 		}
+	}
+	select {
+	case c.busy <- struct{}{}:
+		defer func() { <-c.busy }()
+	case <-c.done:
+		http.Error(w, "live: stream closed", http.StatusGone)
+		return
+	case <-r.Context().Done():
+		return
 	}
 	var err error
 	f.data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))

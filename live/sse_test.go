@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -414,4 +416,47 @@ func TestSSEChunkOverLimit(t *testing.T) {
 	if got := uploaded(t, dir); got != big+"bbbbbbbbbb" {
 		t.Fatalf("the file holds %d bytes, want 4106", len(got))
 	}
+}
+
+// A stream reads at most two POSTs' bodies at once: a client that keeps
+// POSTs open cannot make the server hold more than two bodies, and the
+// POST after them is read once one of them ends.
+func TestSSEPostsAreReadTwoAtATime(t *testing.T) {
+	s := newServer(t, nil)
+	_, tok := s.page(t, "/view")
+	c := s.openStream(t, "/view")
+	c.join(tok, 0)
+	stalled := make([]*io.PipeWriter, 2)
+	var wg sync.WaitGroup
+	for i := range stalled {
+		pr, pw := io.Pipe()
+		stalled[i] = pw
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/view", pr)
+		req.Header.Set("Live-Stream", c.id)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if resp, err := s.Client().Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		pw.Write([]byte("[2")) // and no more for now
+	}
+	time.Sleep(100 * time.Millisecond) // both bodies are being read
+	answered := make(chan int, 1)
+	go func() { answered <- c.post("[2]") }()
+	select {
+	case ev := <-c.events:
+		t.Fatalf("a third POST was read while two stalled ones held the stream's slots: %q", ev)
+	case <-time.After(200 * time.Millisecond):
+	}
+	stalled[0].CloseWithError(errors.New("the page gave up"))
+	if got := c.read(); got != "[2]" {
+		t.Fatalf("after a stalled POST ended: %s, want the pong", got)
+	}
+	if code := <-answered; code != http.StatusNoContent {
+		t.Fatalf("the third POST: %d, want 204", code)
+	}
+	stalled[1].CloseWithError(errors.New("the page gave up"))
+	wg.Wait()
 }
